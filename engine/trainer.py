@@ -1,0 +1,199 @@
+"""Trainer: one experiment's data, model and progress, advanced a few epochs at a time.
+
+The app's worker, the CLI and the attack lab all drive training through this class. It knows nothing about
+screens: it hands out plain numbers (`Metrics`), a bounded `History` and probability grids as arrays.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from engine.data import Dataset, Split, generate, split
+from engine.errors import DivergedError
+from engine.history import History
+from engine.numpy_net import NumpyNet, init_params
+from engine.spec import LIVE_SAFE, Experiment
+
+DATA_FIELDS = {"data", "samples", "noise", "data_seed", "test_fraction", "split_seed"}
+
+
+@dataclass(frozen=True)
+class Metrics:
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+
+
+def load_dataset(exp: Experiment) -> Dataset:
+    if exp.is_csv:
+        from engine.csv_data import load_csv
+
+        return load_csv(exp.data)
+    return generate(exp.data, exp.samples, exp.noise, exp.data_seed)
+
+
+def build_net(exp: Experiment, params):
+    if exp.backend == "torch":
+        from engine.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
+
+        return TorchNet(exp, params)
+    return NumpyNet(exp, params)
+
+
+class Trainer:
+    def __init__(self, exp: Experiment, dataset: Dataset | None = None, params=None):
+        self.exp = exp
+        self.dataset = dataset if dataset is not None else load_dataset(exp)
+        self.split: Split = split(self.dataset, exp.test_fraction, exp.split_seed)
+        self._new_model(params)
+
+    # building ----------------------------------------------------------------------------------------
+    def _new_model(self, params=None) -> None:
+        self.initial_params = init_params(self.exp)
+        self.net = build_net(self.exp, params if params is not None else self.initial_params)
+        self._untrained = None
+        s = self.split
+        self._train = self.net.prepare(s.X_train, s.y_train)
+        self._test = self.net.prepare(s.X_test, s.y_test)
+        self._shuffle = np.random.default_rng(self.exp.seed)
+        self.epoch = 0
+        self.seconds = 0.0
+        self.history = History()
+        self.diverged: str | None = None
+
+    def reset(self, new_seed: bool = False) -> None:
+        """Start again from a fresh initialisation on the same data (a new seed if asked)."""
+        if new_seed:
+            self.exp = self.exp.with_changes(seed=(self.exp.seed + 1) % 2**31)
+        self._new_model()
+
+    def change(self, **changes) -> str:
+        """Apply validated setting changes. Returns what it cost: "live" (training goes on),
+        "model" (a new model, same data) or "data" (new data and a new model)."""
+        new = self.exp.with_changes(**changes)
+        changed = {k for k in changes if getattr(new, k) != getattr(self.exp, k)}
+        self.exp = new
+        if changed & DATA_FIELDS:
+            self.dataset = load_dataset(new)
+            self.split = split(self.dataset, new.test_fraction, new.split_seed)
+            self._new_model()
+            return "data"
+        if changed - LIVE_SAFE - {"preset"}:
+            self._new_model()
+            return "model"
+        self.net.configure(new)
+        if self.diverged and "lr" in changed:
+            self.diverged = None  # a new learning rate is the usual cure: let the user try it
+        return "live"
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Train on edited points from now on (same split rule); the model starts again."""
+        self.dataset = dataset
+        self.split = split(dataset, self.exp.test_fraction, self.exp.split_seed)
+        self._new_model()
+
+    # training ----------------------------------------------------------------------------------------
+    def run(self, epochs: int) -> int:
+        """Train up to `epochs` epochs; returns how many ran (fewer if training diverged)."""
+        if self.diverged:
+            return 0
+        X, Y = self._train
+        n = self.split.y_train.shape[0]
+        batch = self.exp.batch_size or n
+        start = time.perf_counter()
+        done = 0
+        # A blown-up step overflows on the way; that is reported once, as divergence, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                for _ in range(epochs):
+                    if batch >= n:
+                        loss, correct = self.net.train_step(X, Y)
+                    else:
+                        loss, correct = self._minibatch_epoch(batch)
+                    if not math.isfinite(loss):
+                        self._diverge(loss)
+                        break
+                    self.epoch += 1
+                    done += 1
+                    if self.history.wants(self.epoch):
+                        self._record(loss, correct / n)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return done
+
+    def _minibatch_epoch(self, batch: int):
+        n = self.split.y_train.shape[0]
+        order = self._shuffle.permutation(n)
+        Xs, ys = self.split.X_train[order], self.split.y_train[order]
+        total_loss, total_correct = 0.0, 0
+        for lo in range(0, n, batch):
+            Xb, Yb = self.net.prepare(Xs[lo : lo + batch], ys[lo : lo + batch])
+            loss, correct = self.net.train_step(Xb, Yb)
+            total_loss += loss * len(ys[lo : lo + batch])
+            total_correct += correct
+        return total_loss / n, total_correct
+
+    def _record(self, train_loss: float, train_accuracy: float) -> None:
+        test_loss, test_accuracy = self.net.evaluate(*self._test)
+        self.history.add(self.epoch, train_loss, test_loss, train_accuracy, test_accuracy)
+
+    def _diverge(self, loss: float) -> None:
+        self.diverged = (
+            f"Training diverged at epoch {self.epoch + 1}: the loss became {loss}. The steps are too big: "
+            f"try a smaller learning rate than {self.exp.lr:g} (e.g. {self.exp.lr / 10:g}) or the adam optimizer, "
+            "then reset."
+        )
+
+    def check(self) -> None:
+        """Raise DivergedError if training blew up (for callers that prefer exceptions)."""
+        if self.diverged:
+            raise DivergedError(self.diverged)
+
+    # measuring ---------------------------------------------------------------------------------------
+    def metrics(self) -> Metrics:
+        """Loss and accuracy of the current weights on both sets (one forward pass each)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # weights may be inf after divergence
+            train_loss, train_acc = self.net.evaluate(*self._train)
+            test_loss, test_acc = self.net.evaluate(*self._test)
+        return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc)
+
+    def predict(self, X: np.ndarray, untrained: bool = False) -> np.ndarray:
+        net = self._untrained_net() if untrained else self.net
+        Xp, _ = net.prepare(X, np.zeros(len(X)))
+        return np.asarray(net.predict(Xp), dtype=np.float64)
+
+    def grid(self, nx: int, ny: int, window=None, untrained: bool = False, neuron=None) -> np.ndarray:
+        """The model over the plot window as an (ny, nx) array; row 0 is the bottom (smallest y).
+
+        Values are probabilities of class 1, or with `neuron=(layer, unit)` that hidden unit's output.
+        """
+        x0, x1, y0, y1 = window or self.dataset.window
+        xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
+        gx, gy = np.meshgrid(xs, ys)
+        points = np.column_stack([gx.ravel(), gy.ravel()])
+        if neuron is None:
+            return self.predict(points, untrained).reshape(ny, nx)
+        net = self._untrained_net() if untrained else self.net
+        Xp, _ = net.prepare(points, np.zeros(len(points)))
+        return np.asarray(net.neuron(Xp, *neuron), dtype=np.float64).reshape(ny, nx)
+
+    def _untrained_net(self):
+        if self._untrained is None:
+            self._untrained = build_net(replace(self.exp), self.initial_params)
+        return self._untrained
+
+    def params(self):
+        return self.net.params()
+
+    @property
+    def steps_per_second(self) -> float:
+        """Optimizer steps per second of training time so far."""
+        n = self.split.y_train.shape[0]
+        steps_per_epoch = math.ceil(n / (self.exp.batch_size or n))
+        return self.epoch * steps_per_epoch / self.seconds if self.seconds > 0 else 0.0

@@ -1,0 +1,96 @@
+"""`ml101`: the app with no arguments; `ml101 train|attack|bench` headless.
+
+Exit codes: 0 ok, 2 bad input (one line on stderr naming the field and what is allowed), 1 a bug in ml101,
+130 interrupted with Ctrl+C (partial results still printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import engine  # noqa: F401 — sets one BLAS thread per process before NumPy loads
+from engine.errors import SpecError
+
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Settings are named as in the engine; people type the flags.
+FLAG_OF_FIELD = {
+    "test_fraction": "--test-fraction",
+    "batch_size": "--batch-size",
+    "reg_rate": "--reg-rate",
+    "data_seed": "--data-seed",
+    "split_seed": "--split-seed",
+    "activations": "--activation",
+}
+
+
+def flag_name(field: str) -> str:
+    if field.startswith("-") or " " in field:
+        return field
+    return FLAG_OF_FIELD.get(field, "--" + field.replace("_", "-"))
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line and exit 2, never a wall of usage text."""
+
+    def error(self, message: str):  # noqa: D401
+        raise SpecError(self.prog, message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="ml101",
+        description="Machine Learning 101 in the terminal. Without a command, the app opens.",
+    )
+    parser.add_argument("--lang", choices=("en", "de"), help="language of the app (default: from the locale)")
+    parser.add_argument("--preset", help="preset to open the app with")
+    parser.add_argument("--load", metavar="FILE", help="experiment file to open the app with")
+    commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
+    from tui import cli_train
+
+    cli_train.add_parser(commands)
+    for module_name in ("tui.cli_attack", "tui.cli_bench"):
+        module = _optional_module(module_name)
+        if module is not None:
+            module.add_parser(commands)
+    return parser
+
+
+def _optional_module(name: str):
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from tui.app import run_app
+
+            return run_app(lang=args.lang, preset=args.preset, load=args.load)
+        return args.run(args)
+    except SpecError as exc:
+        where = exc.field if exc.field.startswith("ml101") else f"ml101: {flag_name(exc.field)}"
+        print(f"{where}: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("ml101: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: say so in one line, details on request
+        if os.environ.get("ML101_DEBUG"):
+            raise
+        print(f"ml101: internal error: {type(exc).__name__}: {exc} (set ML101_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
