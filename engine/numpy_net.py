@@ -194,6 +194,7 @@ class NumpyNet:
         m = Y.shape[1]
         last = len(self.W) - 1
         dW, db = [None] * len(self.W), [None] * len(self.b)
+        dA = None  # the gradient arriving from the layer above; the output layer has none
         for l in range(last, -1, -1):
             A_prev, Z, A = caches[l]
             if l == last and self.loss_name == "bce":
