@@ -1,0 +1,35 @@
+import pytest
+
+from engine.lessons import load_lessons, render
+from engine.spec import preset
+from engine.trainer import Metrics
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_lesson_renders_in_both_languages(lang):
+    lessons = load_lessons(lang)
+    assert [lesson.id for lesson in lessons] == [lesson.id for lesson in load_lessons("en")]
+    for lesson in lessons:
+        text = render(lesson, preset("quick"), lang=lang)
+        assert "{" not in text and text.strip()
+
+
+def test_layer_lesson_shows_the_real_shapes_of_an_edited_net():
+    layers = next(lesson for lesson in load_lessons("en") if lesson.id == "layers")
+    text = render(layers, preset("quick").with_changes(layers="7,3", activations="tanh,relu"))
+    assert "a¹ = tanh(W¹·x + b¹)   W¹: 7×2, b¹: 7" in text
+    assert "a² = relu(W²·a¹ + b²)   W²: 3×7" in text
+    assert "ŷ = σ(W³·a² + b³)   W³: 1×3" in text
+    assert "25×2" not in text
+
+
+def test_gradient_lesson_uses_the_current_learning_rate_and_optimizer():
+    lesson = next(lesson for lesson in load_lessons("de") if lesson.id == "gradient")
+    text = render(lesson, preset("quick").with_changes(optimizer="sgd", lr=0.3), lang="de")
+    assert "α ← α − 0.3 · ∇J" in text
+
+
+def test_fit_lesson_points_at_the_gap():
+    lesson = next(lesson for lesson in load_lessons("en") if lesson.id == "fit")
+    text = render(lesson, preset("overfit"), Metrics(500, 0.01, 0.6, 1.0, 0.83))
+    assert "gap +0.17" in text and lesson.action == "preset:overfit"
