@@ -33,6 +33,9 @@ def add_parser(commands) -> None:
         p.add_argument(f"--{flag}", dest=field, metavar=field.upper(), help=HELP.get(field))
     p.add_argument("--save", metavar="FILE", help="write the trained experiment to FILE (.npz)")
     p.add_argument("--load", metavar="FILE", help="continue from a saved experiment")
+    p.add_argument("--export-csv", metavar="FILE", help="write the training curves as CSV")
+    p.add_argument("--export-npz", metavar="FILE", help="write the trained weights as .npz")
+    p.add_argument("--export-torch", metavar="FILE", help="write the weights as a PyTorch state_dict (.pt)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a progress bar")
     p.set_defaults(run=run)
 
@@ -71,8 +74,11 @@ def build_trainer(args):
 
 
 def run(args) -> int:
-    if args.save:
-        _check_writable(args.save)
+    outputs = {"--save": args.save, "--export-csv": args.export_csv, "--export-npz": args.export_npz,
+               "--export-torch": args.export_torch}
+    for flag, path in outputs.items():
+        if path:
+            _check_writable(flag, path)
     trainer, epochs = build_trainer(args)
     interrupted = False
     try:
@@ -85,9 +91,12 @@ def run(args) -> int:
     result = summary(trainer, interrupted)
     if args.save:
         from engine.store import save_experiment
+        from tui.settings import remember_experiment
 
         save_experiment(args.save, trainer)
+        remember_experiment(args.save)
         result["saved"] = args.save
+    _export(args, trainer, result)
     if args.json:
         print(json.dumps(result))
     else:
@@ -97,14 +106,26 @@ def run(args) -> int:
     return 130 if interrupted else 0
 
 
-def _check_writable(path: str) -> None:
+def _check_writable(flag: str, path: str) -> None:
     from pathlib import Path
 
     folder = Path(path).expanduser().resolve().parent
     if not folder.is_dir():
-        raise SpecError("--save", f"folder {folder} does not exist")
+        raise SpecError(flag, f"folder {folder} does not exist")
     if Path(path).is_dir():
-        raise SpecError("--save", f"{path} is a folder; give a file name like run.npz")
+        raise SpecError(flag, f"{path} is a folder; give a file name like run.npz")
+
+
+def _export(args, trainer, result: dict) -> None:
+    from engine import export
+
+    writers = {"export_csv": export.export_history_csv, "export_npz": export.export_weights_npz,
+               "export_torch": export.export_torch}
+    for name, write in writers.items():
+        path = getattr(args, name)
+        if path:
+            write(path, trainer)
+            result[name] = path
 
 
 def _chunks(trainer, epochs: int, seconds_per_chunk: float = 0.1):
