@@ -78,12 +78,14 @@ class Trainer:
         "model" (a new model, same data) or "data" (new data and a new model)."""
         new = self.exp.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.exp, k)}
-        self.exp = new
         if changed & DATA_FIELDS:
-            self.dataset = load_dataset(new)
-            self.split = split(self.dataset, new.test_fraction, new.split_seed)
+            # Load and split first: a missing CSV file must leave the trainer as it was.
+            dataset = load_dataset(new)
+            self.split = split(dataset, new.test_fraction, new.split_seed)
+            self.exp, self.dataset = new, dataset
             self._new_model()
             return "data"
+        self.exp = new
         if changed - LIVE_SAFE - {"preset"}:
             self._new_model()
             return "model"
