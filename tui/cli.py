@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 import engine  # noqa: F401 — sets one BLAS thread per process before NumPy loads
@@ -36,7 +37,19 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line and exit 2, never a wall of usage text."""
 
     def error(self, message: str):  # noqa: D401
-        raise SpecError(self.prog, message)
+        # argparse words it "argument --lr: expected one argument"; people read "ml101: --lr: needs a value".
+        match = re.fullmatch(r"argument (\S+): (.*)", message, re.DOTALL)
+        if match and match[1].startswith("-"):
+            flag = max(match[1].split("/"), key=len)
+            raise SpecError(flag, "needs a value" if match[2].startswith("expected one argument") else match[2])
+        if match and "invalid choice" in match[2]:
+            raise SpecError("ml101", f"{match[2].replace('invalid choice', 'unknown command')}")
+        unknown = re.fullmatch(r"unrecognized arguments: (\S+).*", message, re.DOTALL)
+        if unknown and unknown[1].startswith("-"):
+            raise SpecError(unknown[1].split("=")[0], "is not an option here; --help lists them")
+        if unknown:
+            raise SpecError("ml101", f"unexpected argument {unknown[1]!r}; --help lists the options")
+        raise SpecError("ml101", message)
 
 
 def build_parser() -> argparse.ArgumentParser:
