@@ -76,8 +76,10 @@ def build_trainer(args):
 def run(args) -> int:
     outputs = {"--save": args.save, "--export-csv": args.export_csv, "--export-npz": args.export_npz,
                "--export-torch": args.export_torch}
+    if args.load is not None and not args.load.strip():
+        raise SpecError("--load", "needs a file name")
     for flag, path in outputs.items():
-        if path:
+        if path is not None:
             _check_writable(flag, path)
     trainer, epochs = build_trainer(args)
     interrupted = False
@@ -89,14 +91,17 @@ def run(args) -> int:
     except KeyboardInterrupt:
         interrupted = True
     result = summary(trainer, interrupted)
-    if args.save:
-        from engine.store import save_experiment
-        from tui.settings import remember_experiment
+    try:
+        if args.save:
+            from engine.store import save_experiment
+            from tui.settings import remember_experiment
 
-        save_experiment(args.save, trainer)
-        remember_experiment(args.save)
-        result["saved"] = args.save
-    _export(args, trainer, result)
+            save_experiment(args.save, trainer)
+            remember_experiment(args.save)
+            result["saved"] = args.save
+        _export(args, trainer, result)
+    except OSError as exc:  # the disk filled up or the folder went away while training
+        raise SpecError(exc.filename or "--save", f"cannot be written ({exc.strerror or exc})") from None
     if args.json:
         print(json.dumps(result))
     else:
@@ -107,13 +112,21 @@ def run(args) -> int:
 
 
 def _check_writable(flag: str, path: str) -> None:
+    import tempfile
     from pathlib import Path
 
+    if not path.strip():
+        raise SpecError(flag, "needs a file name")
     folder = Path(path).expanduser().resolve().parent
     if not folder.is_dir():
-        raise SpecError(flag, f"folder {folder} does not exist")
+        raise SpecError(flag, f"folder {folder} {'is a file' if folder.exists() else 'does not exist'}")
     if Path(path).is_dir():
         raise SpecError(flag, f"{path} is a folder; give a file name like run.npz")
+    try:  # find out now, not after an hour of training, that the folder takes no files
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise SpecError(flag, f"cannot write into {folder} ({exc.strerror or exc})") from None
 
 
 def _export(args, trainer, result: dict) -> None:
@@ -197,6 +210,11 @@ def _print_human(r: dict) -> None:
     print(
         f"{r['preset']}: {r['epochs']} epochs in {r['seconds']:.2f} s ({r['steps_per_second']:.0f} steps/s, "
         f"{r['backend']})\n"
-        f"  train loss {r['train_loss'] or float('nan'):.4f}  accuracy {r['train_accuracy']:.3f}\n"
-        f"  test  loss {r['test_loss'] or float('nan'):.4f}  accuracy {r['test_accuracy']:.3f}"
+        f"  train loss {_number(r['train_loss'])}  accuracy {r['train_accuracy']:.3f}\n"
+        f"  test  loss {_number(r['test_loss'])}  accuracy {r['test_accuracy']:.3f}"
     )
+
+
+def _number(x) -> str:
+    """A loss for people: a diverged one (None in the JSON) reads "nan"; a loss of exactly 0 stays 0."""
+    return "nan" if x is None else f"{x:.4f}"
