@@ -101,7 +101,7 @@ def run(args) -> int:
             result["saved"] = args.save
         _export(args, trainer, result)
     except OSError as exc:  # the disk filled up or the folder went away while training
-        raise SpecError(exc.filename or "--save", f"cannot be written ({exc.strerror or exc})") from None
+        raise SpecError("ml101", f"cannot write {exc.filename or 'the output'} ({exc.strerror or exc})") from None
     if args.json:
         print(json.dumps(result))
     else:
