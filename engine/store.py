@@ -14,22 +14,28 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
+import pickletools
 import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from engine.data import Dataset
+from engine.data import Dataset, window_around
 from engine.errors import SpecError
-from engine.history import History
+from engine.history import COLUMNS, History
 from engine.spec import Experiment
 
 FORMAT = "ml101-experiment"
 VERSION = 1
 MAX_FILE_BYTES = 200 * 1024 * 1024
-PICKLE_MAGIC = (b"\x80", b"(dp", b"(lp", b"ccopy_reg", b"c__builtin__")
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # 100 000 points and 8 layers of 256 need under 10 MiB
+MAX_MEMBERS = 200
+MAX_PICKLE_SNIFF = 1024 * 1024
+MAX_WEIGHT = 1e12
+MAX_COORDINATE = 1e6  # as for CSV files
 
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
@@ -68,28 +74,76 @@ def read_npz(path: str | os.PathLike, field: str = "file") -> dict[str, np.ndarr
     where = f"{field} {path.name}"
     try:
         size = path.stat().st_size
+        if path.is_dir():
+            raise SpecError(where, "is a folder, not a file")
+        if not path.is_file():  # a FIFO or /dev/zero would block or never end
+            raise SpecError(where, "is not a regular file")
         if size > MAX_FILE_BYTES:
             raise SpecError(where, f"is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MiB are allowed")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SpecError(where, "does not exist") from None
-    except IsADirectoryError:
-        raise SpecError(where, "is a folder, not a file") from None
     except OSError as exc:
         raise SpecError(where, f"cannot be read ({exc.strerror or exc})") from None
-    if raw.startswith(PICKLE_MAGIC):
+    if _is_pickle(raw):
         raise SpecError(where, "is a Python pickle; ml101 never loads pickles because they can run code")
     if not raw.startswith(b"PK"):
         raise SpecError(where, "is not an ml101 file (expected an .npz archive)")
     try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise SpecError(where, "contains pickled objects; ml101 never loads pickles") from None
-        raise SpecError(where, f"is damaged ({exc})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-        raise SpecError(where, f"is damaged or not an .npz archive ({exc})") from None
+        return _arrays(raw, where)
+    except SpecError:
+        raise
+    except Exception as exc:  # zlib, zipfile, struct, EOF: every way a damaged archive fails
+        raise SpecError(where, f"is damaged or not an .npz archive ({type(exc).__name__}: {exc})"[:300]) from None
+
+
+def _is_pickle(raw: bytes) -> bool:
+    """Protocol 2+ pickles start with 0x80; older ones are text opcodes that end in STOP. pickletools only
+    decodes opcodes, it never builds an object, so asking it is safe."""
+    if raw[:1] == b"\x80":
+        return True
+    try:
+        ops = [op.name for op, _, _ in pickletools.genops(io.BytesIO(raw[:MAX_PICKLE_SNIFF]))]
+    except Exception:  # anything undecodable is simply not a pickle
+        return False
+    return len(ops) > 1 and ops[-1] == "STOP"
+
+
+def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
+    """The arrays of an .npz archive, read member by member after checking every header: NumPy itself
+    would allocate whatever shape a header claims (a 2 KB file can ask for 1 TB) and hands back non-.npy
+    members, such as a PyTorch file's data.pkl, as raw bytes."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise SpecError(where, f"holds {len(members)} entries; an ml101 file has at most {MAX_MEMBERS}")
+        pickles = [info.filename for info in members if "pkl" in info.filename or "pickle" in info.filename]
+        if pickles:
+            raise SpecError(where, f"contains a pickle ({pickles[0][:40]}; a PyTorch .pt file?); ml101 never "
+                            "loads pickles")
+        total = 0
+        for info in members:
+            name = info.filename
+            if not name.endswith(".npy"):
+                raise SpecError(where, f"contains {name[:40]!r}, which is not a NumPy array")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                if version not in ((1, 0), (2, 0)):
+                    raise SpecError(where, f"entry {name} uses .npy format {version}; ml101 reads 1.0 and 2.0")
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                    np.lib.format.read_array_header_2_0
+                shape, _, dtype = read_header(member)
+            if dtype.hasobject:
+                raise SpecError(where, f"contains pickled objects ({name}); ml101 never loads pickles")
+            total += math.prod(shape) * dtype.itemsize
+            if total > MAX_UNPACKED_BYTES:
+                raise SpecError(where, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; no ml101 file "
+                                "is that big")
+        arrays = {}
+        for info in members:
+            with archive.open(info) as member:
+                arrays[info.filename[: -len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
+        return arrays
 
 
 def save_experiment(path, trainer) -> None:
@@ -134,10 +188,56 @@ def _layer_arrays(arrays: dict, exp: Experiment, prefix: str, where: str):
         W, b = arrays.get(f"{prefix}W{i}"), arrays.get(f"{prefix}b{i}")
         if W is None or b is None or W.shape != (n_out, n_in) or b.shape != (n_out,):
             raise SpecError(where, f"layer {i + 1} weights do not match the saved architecture {exp.layers}")
-        if W.dtype.kind != "f" or not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise SpecError(where, f"layer {i + 1} weights are not finite numbers")
-        params.append((W.astype(np.float64), b.astype(np.float64)))
+        if W.dtype.kind != "f" or b.dtype.kind != "f":
+            raise SpecError(where, f"layer {i + 1} weights are {W.dtype}/{b.dtype}, not floating-point numbers")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise SpecError(where, f"layer {i + 1} weights are NaN or infinite (saved after training diverged?)")
+        W, b = W.astype(np.float64), b.astype(np.float64)
+        if max(np.abs(W).max(), np.abs(b).max()) > MAX_WEIGHT:
+            raise SpecError(where, f"layer {i + 1} weights exceed ±{MAX_WEIGHT:g}; no trained net has such weights")
+        params.append((W, b))
     return params
+
+
+def _dataset(arrays: dict, meta: dict, where: str) -> Dataset:
+    X, y = arrays.get("X"), arrays.get("y")
+    if X is None or y is None or X.ndim != 2 or X.shape[1:] != (2,) or y.shape != (len(X),):
+        raise SpecError(where, "has no usable data points (X must be n×2, y of length n)")
+    if X.dtype.kind not in "fiu" or y.dtype.kind not in "fiub":
+        raise SpecError(where, f"data points are {X.dtype}/{y.dtype}, not numbers")
+    if len(X) < 2:
+        raise SpecError(where, f"has only {len(X)} data point{'s' * (len(X) != 1)}; at least 2 are needed")
+    X, y = X.astype(np.float64), y.astype(np.float64)
+    if not np.isfinite(X).all() or np.abs(X).max() > MAX_COORDINATE or not np.isin(y, (0.0, 1.0)).all():
+        raise SpecError(where, f"data points must be finite, within ±{MAX_COORDINATE:g}, with labels 0 or 1")
+    info = meta.get("dataset")
+    info = info if isinstance(info, dict) else {}
+    window = info.get("window")
+    # The plot window is only a view: an odd one is replaced by one that shows every point.
+    if not (isinstance(window, list) and len(window) == 4 and all(_is_number(v) for v in window)
+            and window[0] < window[1] and window[2] < window[3]):
+        window = window_around(X)
+    return Dataset(X, y, str(info.get("name", "saved"))[:40], tuple(float(v) for v in window))
+
+
+def _is_number(v, lo: float = -MAX_COORDINATE * 10, hi: float = MAX_COORDINATE * 10) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+
+
+def _history(arrays: dict, meta: dict, where: str) -> History | None:
+    rows, stride = arrays.get("history"), meta.get("history_stride", 1)
+    if rows is None:
+        return None
+    bad = SpecError(where, "has unreadable training curves (history)")
+    if rows.ndim != 2 or rows.shape[1] != len(COLUMNS) or len(rows) > History().capacity or rows.dtype.kind != "f":
+        raise bad
+    if not (isinstance(stride, int) and not isinstance(stride, bool) and 1 <= stride <= 2**40):
+        raise bad
+    epochs = rows[:, 0]
+    # History keeps epochs that are multiples of its stride, in order; anything else would break its thinning.
+    if not np.isfinite(epochs).all() or (epochs < 0).any() or (np.diff(epochs) <= 0).any() or (epochs % stride).any():
+        raise bad
+    return History.from_array(rows, stride)
 
 
 def load_experiment(path):
@@ -147,27 +247,27 @@ def load_experiment(path):
     where = f"experiment {Path(path).name}"
     arrays = read_npz(path, "experiment")
     meta = _meta(arrays, where)
+    settings = meta.get("experiment")
+    if not isinstance(settings, dict):
+        raise SpecError(where, "has unreadable settings")
     try:
-        exp = Experiment.from_dict(meta["experiment"])
+        exp = Experiment.from_dict(settings)
     except SpecError as exc:
         raise SpecError(where, f"has a bad setting: {exc}") from None
-    except (TypeError, AttributeError):
-        raise SpecError(where, "has unreadable settings") from None
-    X, y = arrays.get("X"), arrays.get("y")
-    if X is None or y is None or X.ndim != 2 or X.shape[1:] != (2,) or y.shape != (len(X),):
-        raise SpecError(where, "has no usable data points")
-    if not np.isfinite(X).all() or not np.isin(y, (0.0, 1.0)).all():
-        raise SpecError(where, "data points must be finite with labels 0 or 1")
-    info = meta.get("dataset", {})
-    window = tuple(float(v) for v in info.get("window", (X[:, 0].min(), X[:, 0].max(), X[:, 1].min(), X[:, 1].max())))
-    dataset = Dataset(X.astype(np.float64), y.astype(np.float64), str(info.get("name", "saved")), window)
+    epoch, seconds = meta.get("epoch", 0), meta.get("seconds", 0.0)
+    if not (_is_number(epoch, 0, 10**12) and epoch == int(epoch)):
+        raise SpecError(where, f"has a bad epoch count {str(epoch)[:20]!r}")
+    if not _is_number(seconds, 0, 10**9):
+        raise SpecError(where, f"has a bad training time {str(seconds)[:20]!r}")
+    dataset = _dataset(arrays, meta, where)
     params = _layer_arrays(arrays, exp, "", where)
+    initial = _layer_arrays(arrays, exp, "init_", where) if "init_W0" in arrays else None
+    history = _history(arrays, meta, where)
     trainer = Trainer(exp, dataset=dataset, params=params)
-    if "init_W0" in arrays:
-        trainer.initial_params = _layer_arrays(arrays, exp, "init_", where)
-    trainer.epoch = int(meta.get("epoch", 0))
-    trainer.seconds = float(meta.get("seconds", 0.0))
-    history = arrays.get("history")
-    if history is not None and history.ndim == 2 and history.shape[1] == 5:
-        trainer.history = History.from_array(history, meta.get("history_stride", 1))
+    if initial is not None:
+        trainer.initial_params = initial
+    trainer.epoch = int(epoch)
+    trainer.seconds = float(seconds)
+    if history is not None:
+        trainer.history = history
     return trainer
