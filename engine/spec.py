@@ -123,6 +123,15 @@ RULES: dict[str, tuple] = {
 }
 
 
+def _text(value: Any) -> str:
+    """str(value), except that an int of thousands of digits (which Python refuses to print) becomes a
+    short placeholder that no rule accepts."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"<a {type(value).__name__} too long to print>"
+
+
 def coerce(name: str, value: Any) -> Any:
     """Turn text (from a command line or an input box) into the field's type, or explain."""
     if name == "layers":
@@ -130,20 +139,27 @@ def coerce(name: str, value: Any) -> Any:
     if name == "activations":
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
-        return tuple(str(v).lower() for v in value)
+        try:
+            return tuple(_text(v).lower() for v in value)
+        except TypeError:  # a number or None from a hand-edited file
+            raise SpecError(name, f"must be names like relu or relu,tanh; got {_text(value)[:30]!r}") from None
     if name in ("data", "preset"):
-        return str(value).strip()
+        return _text(value).strip()
     rule = RULES.get(name)
     if rule is None:
         return value
     kind = rule[0]
     if kind == "choice":
-        return str(value).strip().lower()
-    text = str(value).strip()
+        return _text(value).strip().lower()
+    text = _text(value).strip()
+    if isinstance(value, bool):  # True is an int to Python, not a learning rate to a person
+        raise SpecError(name, f"must be a number; got {text}")
     try:
         number = float(text) if not isinstance(value, (int, float)) else float(value)
     except ValueError:
         raise SpecError(name, f"must be a number; got {text[:30]!r}") from None
+    except OverflowError:  # an int with hundreds of digits
+        raise SpecError(name, f"must be a number from {rule[1]} to {rule[2]}; got {text[:30]}…") from None
     if kind == "int":
         if not math.isfinite(number) or number != int(number):
             raise SpecError(name, f"must be a whole number from {rule[1]} to {rule[2]}; got {text[:30]}")
@@ -156,15 +172,20 @@ def parse_layers(value: Any) -> tuple[int, ...]:
     if isinstance(value, str):
         text = value.strip().lower()
         parts = [] if text in ("", "none", "-") else [p.strip() for p in text.split(",")]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        parts = [value]
     else:
-        parts = list(value)
+        try:
+            parts = list(value)
+        except TypeError:  # a float, None or True from a hand-edited file
+            raise SpecError("layers", f"must be widths like 25,50,25 or none; got {_text(value)[:30]!r}") from None
     widths = []
     for part in parts:
         try:
-            width = int(str(part).strip())
+            width = int(_text(part).strip())
         except (ValueError, TypeError):
             raise SpecError(
-                "layers", f"widths must be whole numbers from 1 to {MAX_WIDTH}, like 25,50,25; got {part!r}"
+                "layers", f"widths must be whole numbers from 1 to {MAX_WIDTH}, like 25,50,25; got {_text(part)[:30]!r}"
             ) from None
         widths.append(width)
     return tuple(widths)
@@ -191,7 +212,7 @@ def validate(exp: Experiment) -> None:
         raise SpecError("layers", f"at most {MAX_HIDDEN_LAYERS} hidden layers are allowed; got {len(exp.layers)}")
     for width in exp.layers:
         if not 1 <= width <= MAX_WIDTH:
-            raise SpecError("layers", f"each width must be from 1 to {MAX_WIDTH}; got {width}")
+            raise SpecError("layers", f"each width must be from 1 to {MAX_WIDTH}; got {_text(width)[:30]}")
     if len(exp.activations) != len(exp.layers):
         raise SpecError(
             "activations", f"need one per hidden layer ({len(exp.layers)}); got {len(exp.activations)}"
