@@ -172,7 +172,7 @@ def _meta(arrays: dict, where: str) -> dict:
         raise SpecError(where, "is an .npz file but not an ml101 experiment (no meta entry)")
     try:
         meta = json.loads(str(arrays["meta"]))
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # bad JSON, ints too long to read, lists nested 10 000 deep
         raise SpecError(where, "has an unreadable meta entry") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise SpecError(where, f"is not an ml101 experiment (format should be {FORMAT!r})")
