@@ -65,12 +65,21 @@ def build_trainer(args):
         epochs = trainer.exp.with_changes(epochs=changes.pop("epochs", 0)).epochs
         if changes:
             trainer.change(**changes)
-        return trainer, epochs
+        return _check_batch(trainer), epochs
     exp = preset(args.preset or "quick")
     if args.preset is None and changes:
         changes.setdefault("preset", "custom")
     exp = exp.with_changes(**changes)
-    return Trainer(exp), exp.epochs
+    return _check_batch(Trainer(exp)), exp.epochs
+
+
+def _check_batch(trainer):
+    """The spec checks the batch against generated data only; a CSV's size is known once it is read."""
+    n_train = len(trainer.split.y_train)
+    if trainer.exp.batch_size > n_train:
+        raise SpecError("batch_size", f"must be at most the {n_train} training points (or 0 for all); "
+                        f"got {trainer.exp.batch_size}")
+    return trainer
 
 
 def run(args) -> int:
@@ -108,6 +117,8 @@ def run(args) -> int:
         _print_human(result)
     if trainer.diverged:
         print(f"ml101: {trainer.diverged}", file=sys.stderr)
+    if interrupted:
+        print(f"ml101: interrupted at epoch {trainer.epoch}; the result so far is printed", file=sys.stderr)
     return 130 if interrupted else 0
 
 
