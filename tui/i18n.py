@@ -1,0 +1,106 @@
+"""Every word the app shows, in English and German: `t("key", **values)`.
+
+The language comes from `set_language("de" | "en")`, by default from the locale (LC_ALL, LC_MESSAGES,
+LANG). A key missing in German falls back to English, a key missing everywhere shows itself, so a gap is
+visible but never a crash. Key bindings carry an `id`; `translate_bindings` gives them the words of the
+current language (`key.<id>` and, for the help overlay, `keyhelp.<id>`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from textual.binding import Binding
+
+from engine.errors import SpecError
+from engine.spec import RULES
+from tui.i18n_strings import STRINGS
+
+LANGUAGES = ("en", "de")
+_language = "en"
+
+
+def detect_language() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Use `lang` ("de" or "en"); None picks it from the locale. Returns the language now in use."""
+    global _language
+    _language = lang if lang in LANGUAGES else detect_language()
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def t(key: str, **values) -> str:
+    text = STRINGS[_language].get(key) or STRINGS["en"].get(key) or key
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in STRINGS[_language] or key in STRINGS["en"]
+
+
+def field_label(field: str) -> str:
+    """A setting's name as people read it; the engine names a CSV file "data file NAME"."""
+    if field.startswith("data file"):
+        return t("field.data_file", name=field.removeprefix("data file").strip())
+    return t(f"field.{field}") if has(f"field.{field}") else field
+
+
+def explain(err: SpecError, typed=None) -> str:
+    """One line: which field, what is allowed (and what was typed). English uses the engine's own words,
+    which name the typed value; other languages say the rule in their words."""
+    label = field_label(err.field)
+    if _language == "en":
+        return f"{label}: {err.message}"
+    rule_key = "rule.data_file" if err.field.startswith("data file") else f"rule.{err.field}"
+    if has(rule_key):
+        rule = t(rule_key, detail=err.message)
+    elif err.field in RULES:
+        rule = rule_sentence(err.field)
+    else:
+        return f"{label}: {err.message}"
+    return f"{label}: {rule}" + (f" ({t('rule.typed', typed=typed)})" if typed not in (None, "") else "")
+
+
+def rule_sentence(field: str) -> str:
+    rule = RULES[field]
+    if rule[0] == "choice":
+        return t("rule.choice", choices=", ".join(rule[1]))
+    lo, hi = f"{rule[1]:g}", f"{rule[2]:g}"
+    if rule[0] == "int":
+        return t("rule.int", lo=lo, hi=hi)
+    return t("rule.float_open" if rule[3] else "rule.float", lo=lo, hi=hi)
+
+
+def number(n: int) -> str:
+    """A whole number with the thousands mark people read: 2,676 in English, 2.676 in German."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if _language == "de" else text
+
+
+def binding(keys: str, action: str, id: str, **options) -> Binding:
+    """A key binding whose words come from `key.<id>` (Textual hides bindings without a description, so the
+    id stands in until `translate_bindings` runs)."""
+    return Binding(keys, action, id, id=id, **options)
+
+
+def translate_bindings(node) -> None:
+    """Give `node`'s ml101 bindings (those with an id) the current language's descriptions."""
+    bindings = node._bindings.key_to_bindings
+    for key, key_bindings in bindings.items():
+        bindings[key] = [
+            replace(b, description=t(f"key.{b.id}"), tooltip=t(f"keyhelp.{b.id}") if has(f"keyhelp.{b.id}") else "")
+            if b.id
+            else b
+            for b in key_bindings
+        ]

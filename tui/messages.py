@@ -1,0 +1,111 @@
+"""Typed messages: from the training worker to the screen, and from editing widgets to the screen.
+
+The worker never touches a widget. It posts a `Snapshot` (a frozen picture of the training state as plain
+numbers and arrays) at most ten times a second; a newer snapshot replaces an older one still in the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from textual.message import Message
+
+from engine.spec import Experiment
+from engine.trainer import Metrics
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the boundary map shows: the trained or the fresh model, the output or one hidden neuron."""
+
+    untrained: bool = False
+    neuron: tuple[int, int] | None = None  # (hidden layer, unit), 0-based
+
+
+@dataclass(frozen=True)
+class Points:
+    """The data drawn on the map: train and test points with their labels."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True)
+class TrainingState:
+    exp: Experiment
+    epoch: int
+    target: int  # training pauses by itself at this epoch
+    metrics: Metrics
+    history: dict[str, np.ndarray]  # COLUMNS of engine.history, downsampled to a few hundred rows
+    grid: np.ndarray | None  # (ny, nx), row 0 = smallest y; values per `view`
+    grid_id: int  # changes whenever `grid` holds new values: widgets redraw only then
+    view: MapView
+    window: tuple[float, float, float, float]
+    points: Points
+    steps_per_second: float
+    running: bool
+    diverged: str | None
+    ack: int  # the last command the worker has applied (see TrainingRunner.send)
+    parameter_count: int = 0
+    device: str = "cpu"
+
+
+class Snapshot(Message):
+    """The latest training state. Only the newest matters, so a queued older one is dropped."""
+
+    def __init__(self, state: TrainingState) -> None:
+        super().__init__()
+        self.state = state
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Snapshot)
+
+
+class SettingApplied(Message):
+    """The worker took a change; `cost` is "live", "model" (new weights) or "data" (new data and weights)."""
+
+    def __init__(self, fields: tuple[str, ...], cost: str) -> None:
+        super().__init__()
+        self.fields = fields
+        self.cost = cost
+
+
+class SettingRejected(Message):
+    """The worker refused a change (e.g. an unreadable CSV file); the trainer kept `exp`."""
+
+    def __init__(self, field: str, message: str, exp: Experiment) -> None:
+        super().__init__()
+        self.field = field
+        self.message = message
+        self.exp = exp
+
+
+class TrainingFailed(Message):
+    """An unexpected exception in the worker: a bug to show, not a reason to close the app."""
+
+    def __init__(self, error: BaseException, details: str) -> None:
+        super().__init__()
+        self.error = error
+        self.details = details
+
+
+class ChangeRequested(Message):
+    """A widget asks for new settings. The screen validates them and answers the widget on error."""
+
+    def __init__(self, source, changes: dict[str, Any]) -> None:
+        super().__init__()
+        self.source = source
+        self.changes = changes
+
+
+class GridSizeChanged(Message):
+    """The map's pixel size changed: the worker should compute grids of this size."""
+
+    def __init__(self, nx: int, ny: int) -> None:
+        super().__init__()
+        self.nx = nx
+        self.ny = ny

@@ -1,0 +1,209 @@
+"""The decision-boundary map: a model's field over the plot window, with the data points on top.
+
+Each terminal cell shows two pixels stacked: the upper half block `▀` in the top pixel's colour on the
+bottom pixel's colour. Values are quantized to a fixed palette (LEVELS shades per class), so a grid that
+barely changed often renders to the very same cells and costs the terminal nothing. Without colour
+(NO_COLOR) each cell shows a density glyph instead and the points become letters.
+
+The widget takes plain data — a grid, a window, points — so any screen can show any model with it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.messages import GridSizeChanged, Points
+
+LEVELS = 9
+NEUTRAL = (58, 58, 58)
+CLASS_COLOURS = ((25, 95, 200), (225, 110, 20))  # class 0 blue, class 1 orange: full certainty
+POINT_COLOURS = ((150, 205, 255), (255, 205, 150))
+TRAIN_GLYPH, TEST_GLYPH = "•", "×"
+# Without colour: the field as density (class 0 light, class 1 dark), the points as letters.
+DENSITY = " ░▒▓█"
+MONO_GLYPHS = {(False, 0): "o", (False, 1): "x", (True, 0): "O", (True, 1): "X"}
+POINT_MODES = ("all", "test", "none")
+
+
+def level_colour(level: int) -> tuple[int, int, int]:
+    """The palette: level -LEVELS (sure class 0) … 0 (undecided) … +LEVELS (sure class 1)."""
+    if level == 0:
+        return NEUTRAL
+    full = CLASS_COLOURS[level > 0]
+    f = abs(level) / LEVELS
+    return tuple(round(n + (c - n) * f) for n, c in zip(NEUTRAL, full, strict=True))
+
+
+def quantize(grid: np.ndarray, kind: str = "probability") -> np.ndarray:
+    """Grid values → palette levels. Activations are scaled by their largest size: 0 is neutral."""
+    values = np.asarray(grid, dtype=np.float64)
+    if kind == "activation":
+        finite = np.abs(values[np.isfinite(values)])
+        scale = finite.max() if finite.size and finite.max() > 0 else 1.0
+        values = 0.5 + 0.5 * values / scale
+    values = np.nan_to_num(values, nan=0.5, posinf=1.0, neginf=0.0)
+    return np.clip(np.rint((values - 0.5) * 2 * LEVELS), -LEVELS, LEVELS).astype(np.int8)
+
+
+def map_area(width: int, height: int, window) -> tuple[int, int]:
+    """The largest (cols, rows) inside width × height whose pixels are square for this window."""
+    x0, x1, y0, y1 = window
+    aspect = (x1 - x0) / (y1 - y0)
+    cols = min(width, max(1, round(height * 2 * aspect)))
+    rows = min(height, max(1, round(cols / aspect / 2)))
+    return cols, rows
+
+
+class BoundaryMap(Widget):
+    DEFAULT_CSS = """
+    BoundaryMap { width: 1fr; height: 1fr; min-width: 10; min-height: 4; }
+    """
+
+    points_mode: reactive[str] = reactive("all")
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._grid: np.ndarray | None = None
+        self._grid_id = -1
+        self._kind = "probability"
+        self._window = (-1.5, 2.5, -1.0, 2.0)
+        self._points: Points | None = None
+        self._strips: list[Strip] | None = None
+        self._asked_size: tuple[int, int] | None = None
+        self._styles: dict = {}
+
+    # the public, plain-data interface ---------------------------------------------------------------
+    def show(self, grid, grid_id: int, window, points: Points | None, kind: str = "probability") -> None:
+        """Draw `grid` ((ny, nx), row 0 = smallest y) over `window`; redraws only if something changed."""
+        window = tuple(window)
+        if grid_id == self._grid_id and window == self._window and points is self._points and kind == self._kind:
+            return
+        self._grid = None if grid is None else quantize(grid, kind)
+        self._grid_id, self._kind, self._points = grid_id, kind, points
+        if window != self._window:
+            self._window = window
+            self._ask_for_size()
+        self._invalidate()
+
+    @property
+    def pixel_size(self) -> tuple[int, int]:
+        """(nx, ny) pixels that fill the map area exactly at the current size."""
+        cols, rows = map_area(self.size.width, self.size.height, self._window)
+        return cols, rows * 2
+
+    def cycle_points(self) -> str:
+        self.points_mode = POINT_MODES[(POINT_MODES.index(self.points_mode) + 1) % len(POINT_MODES)]
+        return self.points_mode
+
+    # Textual hooks ----------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._ask_for_size()
+        self._invalidate()
+
+    def watch_points_mode(self) -> None:
+        self._invalidate()
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._render_strips()
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+
+    # drawing ----------------------------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        self._strips = None
+        self.refresh()
+
+    def _ask_for_size(self) -> None:
+        if self.size.width and self.size.height and self.pixel_size != self._asked_size:
+            self._asked_size = self.pixel_size
+            self.post_message(GridSizeChanged(*self._asked_size))
+
+    def _render_strips(self) -> list[Strip]:
+        width, height = self.size.width, self.size.height
+        cols, rows = map_area(width, height, self._window)
+        left = (width - cols) // 2
+        levels = self._pixels(cols, rows)
+        overlay = self._overlay(cols, rows)
+        mono = self.app.no_color
+        base = self.rich_style
+        strips = []
+        for row in range(rows):
+            cells = []
+            for col in range(cols):
+                top, bottom = int(levels[2 * row, col]), int(levels[2 * row + 1, col])
+                point = overlay.get((row, col))
+                cells.append(self._cell(top, bottom, point, mono))
+            segments = [Segment(" " * left, base), *_merge(cells, base), Segment(" " * (width - cols - left), base)]
+            strips.append(Strip(segments, width))
+        strips.extend(Strip.blank(width, base) for _ in range(height - rows))
+        return strips
+
+    def _pixels(self, cols: int, rows: int) -> np.ndarray:
+        """Palette levels for (2·rows, cols) pixels, top row first, resampled from whatever grid we have."""
+        if self._grid is None:
+            return np.zeros((2 * rows, cols), dtype=np.int8)
+        ny, nx = self._grid.shape
+        iy = ny - 1 - (np.arange(2 * rows) * ny // (2 * rows))
+        ix = np.arange(cols) * nx // cols
+        return self._grid[iy][:, ix]
+
+    def _overlay(self, cols: int, rows: int) -> dict[tuple[int, int], tuple[bool, int]]:
+        points, mode = self._points, self.points_mode
+        if points is None or mode == "none":
+            return {}
+        x0, x1, y0, y1 = self._window
+        sets = [(True, points.X_test, points.y_test)]
+        if mode == "all":
+            sets.insert(0, (False, points.X_train, points.y_train))  # test points last, so on top
+        overlay = {}
+        for is_test, X, y in sets:
+            c = np.floor((X[:, 0] - x0) / (x1 - x0) * cols).astype(int)
+            r = np.floor((y1 - X[:, 1]) / (y1 - y0) * rows).astype(int)
+            inside = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)
+            for rr, cc, label in zip(r[inside], c[inside], y[inside], strict=True):
+                overlay[(int(rr), int(cc))] = (is_test, int(label > 0.5))
+        return overlay
+
+    def _cell(self, top: int, bottom: int, point, mono: bool) -> tuple[str, Style]:
+        key = (top, bottom, point, mono)
+        cell = self._styles.get(key)
+        if cell is None:
+            cell = self._styles[key] = _make_cell(top, bottom, point, mono)
+        return cell
+
+
+def _make_cell(top: int, bottom: int, point, mono: bool) -> tuple[str, Style]:
+    if mono:
+        if point is not None:
+            return MONO_GLYPHS[point], Style(bold=True)
+        level = (top + bottom) / 2  # -LEVELS … LEVELS → 0 … len(DENSITY)-1
+        return DENSITY[round((level + LEVELS) / (2 * LEVELS) * (len(DENSITY) - 1))], Style()
+    if point is not None:
+        is_test, label = point
+        background = level_colour(round((top + bottom) / 2))
+        return (TEST_GLYPH if is_test else TRAIN_GLYPH), Style(
+            color=Color.from_rgb(*POINT_COLOURS[label]), bgcolor=Color.from_rgb(*background), bold=True
+        )
+    return "▀", Style(color=Color.from_rgb(*level_colour(top)), bgcolor=Color.from_rgb(*level_colour(bottom)))
+
+
+def _merge(cells: list[tuple[str, Style]], base: Style) -> list[Segment]:
+    """Neighbouring cells with the same style become one segment: fewer escape codes on the wire."""
+    segments: list[Segment] = []
+    run_text, run_style = "", None
+    for text, style in cells:
+        if style == run_style:
+            run_text += text
+            continue
+        if run_text:
+            segments.append(Segment(run_text, base + run_style))
+        run_text, run_style = text, style
+    if run_text:
+        segments.append(Segment(run_text, base + run_style))
+    return segments

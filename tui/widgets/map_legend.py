@@ -1,0 +1,62 @@
+"""What the colours and glyphs on the boundary map mean, and which keys change the map."""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.i18n import t
+from tui.messages import MapView
+from tui.widgets.boundary_map import DENSITY, LEVELS, MONO_GLYPHS, POINT_COLOURS, TEST_GLYPH, TRAIN_GLYPH, level_colour
+
+
+class MapLegend(Static):
+    DEFAULT_CSS = """
+    MapLegend { width: 30; height: auto; padding: 0 1; }
+    """
+
+    def show(self, view: MapView, points_mode: str) -> None:
+        self.update(legend_text(view, points_mode, self.app.no_color))
+
+
+def legend_text(view: MapView, points_mode: str, mono: bool) -> Text:
+    text = Text()
+    text.append(t("map.untrained") if view.untrained else t("map.trained"), Style(bold=True))
+    text.append("\n")
+    if view.neuron is None:
+        text.append(t("map.output") + "\n")
+        names = (t("map.class0"), t("map.undecided"), t("map.class1"))
+    else:
+        layer, unit = view.neuron
+        text.append(t("map.neuron", unit=unit + 1, layer=layer + 1) + "\n")
+        names = (t("map.negative"), t("map.zero"), t("map.positive"))
+    for level, name in zip((-LEVELS, 0, LEVELS), names, strict=True):
+        if mono:
+            glyph = DENSITY[round((level + LEVELS) / (2 * LEVELS) * (len(DENSITY) - 1))]
+            text.append(f"[{glyph * 2}]")  # brackets, so that the blank of "sure class 0" is visible
+        else:
+            text.append(" ██ ", Style(color=Color.from_rgb(*level_colour(level))))
+        text.append(f" {name}\n")
+    if mono:
+        text.append(f"{MONO_GLYPHS[(False, 0)]} {MONO_GLYPHS[(False, 1)]}", Style(bold=True))
+        text.append(f"  {t('map.train_points')}\n")
+        text.append(f"{MONO_GLYPHS[(True, 0)]} {MONO_GLYPHS[(True, 1)]}", Style(bold=True))
+        text.append(f"  {t('map.test_points')}\n")
+    else:
+        for glyph, name in ((TRAIN_GLYPH, "map.train_points"), (TEST_GLYPH, "map.test_points")):
+            for label in (0, 1):
+                text.append(glyph, Style(color=Color.from_rgb(*POINT_COLOURS[label]), bold=True))
+            text.append(f"  {t(name)}\n")
+    text.append("\n")
+    for keys, hint in (
+        ("u", t("map.key_view")),
+        ("n N", t("map.key_neuron")),
+        ("o", t("map.key_output")),
+        ("p", t("map.key_points", mode=t(f"map.points_{points_mode}"))),
+    ):
+        text.append(f"{keys:<4}", Style(bold=True))
+        text.append(f"{hint}\n")
+    text.rstrip()
+    return text

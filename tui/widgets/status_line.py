@@ -1,0 +1,64 @@
+"""The two status lines: where training stands (always `Epoch <n>` and the test accuracy)."""
+
+from __future__ import annotations
+
+import math
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.i18n import t
+from tui.messages import TrainingState
+from tui.runner import NO_LIMIT
+
+
+def number(x: float, digits: int = 4) -> str:
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞"
+    return f"{x:.{digits}f}"
+
+
+def status_text(state: TrainingState | None) -> Text:
+    text = Text()
+    if state is None:
+        text.append("Epoch 0", Style(bold=True))
+        text.append(f"   {t('status.loading')}")
+        return text
+    epoch = f"Epoch {state.epoch}"  # the word stays "Epoch" in every language: people and scripts look for it
+    if state.target != NO_LIMIT:
+        epoch += f" / {state.target}"
+    text.append(epoch, Style(bold=True))
+    if state.diverged:
+        text.append(f"   ⚠ {t('status.diverged')}", Style(bold=True, reverse=True))
+    elif state.running:
+        text.append(f"   ▶ {t('status.running')}", Style(bold=True))
+    elif state.epoch >= state.target:
+        text.append(f"   ✓ {t('status.done')}")
+    else:
+        text.append(f"   ⏸ {t('status.paused')}")
+    # A paused screen shows no speed: it would only be the last chunk's, and it would make screenshots differ.
+    speed = f"{state.steps_per_second:.0f}" if state.running else "–"
+    text.append(f"   {t('status.speed', speed=speed)}")
+    text.append(f"   {state.exp.backend}" + (f" ({state.device})" if state.exp.backend == "torch" else ""))
+    m = state.metrics
+    text.append("\n")
+    text.append(t("status.test_accuracy"))
+    text.append(f" {number(m.test_accuracy, 3)}", Style(bold=True))
+    text.append(f" ({t('status.train')} {number(m.train_accuracy, 3)})")
+    text.append(f"   {t('status.test_loss')} {number(m.test_loss)} ({t('status.train')} {number(m.train_loss)})")
+    return text
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 2; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.update(status_text(None))
+
+    def show(self, state: TrainingState) -> None:
+        self.update(status_text(state))
