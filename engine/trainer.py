@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.data import Dataset, Split, generate, split
 from engine.errors import DivergedError
+from engine.fast_numpy import FastNumpyNet
 from engine.history import History
 from engine.numpy_net import NumpyNet, init_params
 from engine.spec import LIVE_SAFE, Experiment
@@ -43,7 +44,9 @@ def build_net(exp: Experiment, params):
         from engine.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
 
         return TorchNet(exp, params)
-    return NumpyNet(exp, params)
+    if exp.dtype == "float32":
+        return FastNumpyNet(exp, params)  # the same maths as NumpyNet, ≈ 3× faster (engine/fast_numpy.py)
+    return NumpyNet(exp, params)  # float64: the teaching code itself, as the notebook ran it
 
 
 class Trainer:
