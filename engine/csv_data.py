@@ -76,8 +76,9 @@ def parse_csv(raw: bytes, field: str = "data file") -> Dataset:
         y[i] = label
     counts = int((y == 0).sum()), int((y == 1).sum())
     if min(counts) < MIN_PER_CLASS:
+        zeros = f"{counts[0]} point{'s' * (counts[0] != 1)}"
         raise SpecError(
-            field, f"has {counts[0]} points of class 0 and {counts[1]} of class 1; each class needs at least 2"
+            field, f"has {zeros} of class 0 and {counts[1]} of class 1; each class needs at least {MIN_PER_CLASS}"
         )
     return Dataset(X, y, "csv", window_around(X))
 
