@@ -24,6 +24,7 @@ MIN_PER_CLASS = 2
 # Plain decimal numbers only: Python's float() also takes "1_000", "٣" and "0x1p3"-like spellings that no
 # spreadsheet writes, and a cell that looks odd is more likely a typo than a number.
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
@@ -47,6 +48,10 @@ def load_csv(path: str | os.PathLike) -> Dataset:
 def parse_csv(raw: bytes, field: str = "data file") -> Dataset:
     if b"\x00" in raw:
         raise SpecError(field, "contains binary data (NUL bytes); expected a text CSV, UTF-8")
+    control = CONTROL_BYTES.search(raw)
+    if control:  # no text editor writes these: an image, a zip, a model file
+        raise SpecError(field, f"contains binary data (byte {control[0][0]:#04x} at offset {control.start()}); "
+                        "expected a text CSV, UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
