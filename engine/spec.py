@@ -58,7 +58,9 @@ class Experiment:
         """A validated copy; unknown field names and bad values raise `SpecError`."""
         for name in changes:
             if name not in FIELD_NAMES:
-                raise SpecError(name, f"is not a setting; settings are {', '.join(sorted(FIELD_NAMES))}")
+                # A name from a file can be anything, a line break included: quote it so it stays one line.
+                shown = name if name.isidentifier() else repr(name)[:40]
+                raise SpecError(shown, f"is not a setting; settings are {', '.join(sorted(FIELD_NAMES))}")
         changes = {name: coerce(name, value) for name, value in changes.items()}
         if "layers" in changes and "activations" not in changes:
             # Keep each surviving layer's activation; new layers copy the last one.
