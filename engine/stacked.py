@@ -1,0 +1,354 @@
+"""Many small networks trained at once: the attack lab's curves need dozens of models per picture.
+
+K networks of one architecture are kept as stacked tensors — layer l's weights are one (K, out, in) tensor —
+and every step is one batched matrix product per layer (torch.baddbmm/bmm) for all K at once. Each model has
+its own initialisation seed, its own points, labels and mask (pad shorter data sets with mask 0), so one run
+can hold clean, poisoned and defended models of several seeds side by side.
+
+The models do not interact: the loss is a sum of per-model means, so every model gets exactly the gradient
+it would get alone, and Adam/RMSprop work element by element. A test checks that a stacked model reaches the
+accuracy a single `Trainer` reaches with the same seed.
+
+Forward and backward are written out by hand (like engine/numpy_net.py, batched): on two cores that is
+faster than autograd for nets this small, and it reads the same as the teaching code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.errors import SpecError
+from engine.numpy_net import ACTIVATIONS, init_params
+from engine.spec import Experiment
+
+Progress = Callable[[int, int], None]  # (epochs done, epochs in this run)
+CancelCheck = Callable[[], bool]
+
+
+class Cancelled(Exception):
+    """The caller's cancel check said stop; nothing half-trained is returned."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A trained network as plain NumPy arrays: what attacks hand back and the shipped victim is made of.
+
+
+@dataclass(frozen=True)
+class FrozenNet:
+    """A trained MLP that only predicts: (W (out, in), b (out,)) per layer, hidden activations by name."""
+
+    params: tuple[tuple[np.ndarray, np.ndarray], ...]
+    activations: tuple[str, ...]
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return tuple(W.shape[0] for W, _ in self.params[:-1])
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        A = np.asarray(X, dtype=np.float64).T
+        for i, (W, b) in enumerate(self.params):
+            Z = W @ A + b[:, None]
+            A = ACTIVATIONS[self.activations[i]][0](Z) if i < len(self.activations) else Z
+        return Z[0]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Probability of class 1 for each point (n, 2) → (n,)."""
+        return ACTIVATIONS["sigmoid"][0](self.logits(X))
+
+    def labels(self, X: np.ndarray) -> np.ndarray:
+        return (self.logits(X) > 0).astype(np.float64)
+
+    def grid(self, window: tuple[float, float, float, float], nx: int, ny: int) -> np.ndarray:
+        """Probabilities over the window as (ny, nx), row 0 = smallest y (as `Trainer.grid`)."""
+        return self.predict(grid_points(window, nx, ny)).reshape(ny, nx)
+
+
+def grid_points(window: tuple[float, float, float, float], nx: int, ny: int) -> np.ndarray:
+    x0, x1, y0, y1 = window
+    gx, gy = np.meshgrid(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny))
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which device and how many threads.
+
+
+def pick_device(requested: str) -> str:
+    """Unlike a single net, a stack is big enough for a GPU to pay off, so `auto` takes one when present."""
+    import torch
+
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise SpecError("device", "cuda was asked for but no CUDA GPU is available; use auto or cpu")
+    if requested in ("cuda", "auto") and torch.cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def default_threads(models: int) -> int:
+    """One thread for a handful of models; all cores up to 4 for a big stack.
+
+    Small stacks gain little from a second thread, and when another program holds a core the threads of
+    one product wait on each other: a 9-model run measured 1.1 s on one thread and up to 15 s on two.
+    """
+    if models < 16:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Training.
+
+
+@dataclass
+class Stack:
+    """K trained networks, still stacked (for fast batched predictions), plus what early stopping chose."""
+
+    exp: Experiment
+    weights: list  # torch tensors (K, out, in)
+    biases: list  # torch tensors (K, out, 1)
+    best_epoch: np.ndarray  # (K,) the epoch each model's weights come from
+
+    def __len__(self) -> int:
+        return self.weights[0].shape[0]
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        """X (M, 2) for all models, or (K, M, 2) one set per model → (K, M) logits as float64."""
+        import torch
+
+        with torch.no_grad():
+            A = _as_points(X, len(self), self.weights[0])
+            for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+                A = torch.baddbmm(b, W, A)
+                if i < len(self.exp.layers):
+                    A = _activate(self.exp.activations[i], A)
+            return A[:, 0, :].double().cpu().numpy()
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return ACTIVATIONS["sigmoid"][0](self.logits(X))
+
+    def accuracy(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """(K,) accuracy of each model on shared points (M, 2) or its own (K, M, 2), labels (M,) or (K, M)."""
+        return ((self.logits(X) > 0) == (np.asarray(y) > 0.5)).mean(axis=-1)
+
+    def net(self, k: int) -> FrozenNet:
+        params = tuple(
+            (W[k].double().cpu().numpy().copy(), b[k, :, 0].double().cpu().numpy().copy())
+            for W, b in zip(self.weights, self.biases, strict=True)
+        )
+        return FrozenNet(params, tuple(self.exp.activations))
+
+
+def train_stacked(
+    exp: Experiment,
+    X: np.ndarray,
+    y: np.ndarray,
+    seeds: Sequence[int],
+    mask: np.ndarray | None = None,
+    validation: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    check_every: int = 10,
+    threads: int | None = None,
+    on_progress: Progress | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> Stack:
+    """Train len(seeds) networks of `exp`'s architecture and optimizer, full batch, for exp.epochs.
+
+    X: (N, 2) shared by all models or (K, N, 2); y: (N,) or (K, N) labels in [0, 1] (soft labels allowed);
+    mask: (K, N) of 0/1, which points each model trains on (default all). Model k starts from
+    `init_params(exp.with_changes(seed=seeds[k]))`, the very weights a single Trainer with that seed uses.
+    validation: (Xv (K, V, 2), yv (K, V), mv (K, V)) turns on early stopping: every `check_every` epochs
+    each model's accuracy on its masked validation points is measured and its best weights are kept.
+    threads: CPU threads for the batched products (default: `default_threads`; restored afterwards).
+    """
+    import torch
+
+    k = len(seeds)
+    if k == 0:
+        raise SpecError("seeds", "need at least one model to train")
+    if exp.batch_size:
+        raise SpecError("batch_size", "stacked training is full batch only; use 0")
+    device = pick_device(exp.device)
+    dtype = torch.float64 if exp.dtype == "float64" else torch.float32
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(threads or default_threads(k))
+    try:
+        Ws, bs = _initial_stack(exp, seeds, device, dtype)
+        points = _as_points(X, k, Ws[0])
+        n = points.shape[2]
+        Y = _per_model(y, k, n, "y", Ws[0])
+        M = _per_model(np.ones(n) if mask is None else mask, k, n, "mask", Ws[0])
+        counts = M.sum(dim=2, keepdim=True)
+        if bool((counts == 0).any()):
+            raise SpecError("mask", "every model needs at least one training point")
+        scale = M / counts  # each model's loss is the mean over its own points
+        optimizer = _optimizer(exp, Ws + bs)
+        early = _EarlyStopping(validation, Ws, bs, k) if validation is not None else None
+        for epoch in range(1, exp.epochs + 1):
+            grads = _gradients(exp, Ws, bs, points, Y, scale)
+            for p, g in zip(Ws + bs, grads, strict=True):
+                p.grad = g
+            optimizer.step()
+            if early is not None and (epoch % check_every == 0 or epoch == exp.epochs):
+                early.check(exp, epoch)
+            if epoch % 25 == 0 or epoch == exp.epochs:
+                if should_cancel is not None and should_cancel():
+                    raise Cancelled()
+                if on_progress is not None:
+                    on_progress(epoch, exp.epochs)
+        if early is not None:
+            return Stack(exp, early.best_W, early.best_b, early.best_epoch)
+        return Stack(exp, [W.detach() for W in Ws], [b.detach() for b in bs], np.full(k, exp.epochs))
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _initial_stack(exp: Experiment, seeds, device, dtype):
+    import torch
+
+    inits = [init_params(exp.with_changes(seed=int(s))) for s in seeds]
+    Ws, bs = [], []
+    for layer in range(len(exp.layers) + 1):
+        W = np.stack([p[layer][0] for p in inits])
+        b = np.stack([p[layer][1] for p in inits])[:, :, None]
+        Ws.append(torch.tensor(W, dtype=dtype, device=device))
+        bs.append(torch.tensor(b, dtype=dtype, device=device))
+    return Ws, bs
+
+
+def _as_points(X, k: int, like):
+    """Points as (K, 2, N): one column per point, as in the NumPy notebook, one slab per model."""
+    import torch
+
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 2:
+        X = np.broadcast_to(X, (k, *X.shape))
+    if X.ndim != 3 or X.shape[0] != k or X.shape[2] != 2:
+        raise SpecError("X", f"points must be (N, 2) or ({k}, N, 2); got shape {X.shape}")
+    return torch.tensor(np.ascontiguousarray(X.transpose(0, 2, 1)), dtype=like.dtype, device=like.device)
+
+
+def _per_model(values, k: int, n: int, name: str, like):
+    import torch
+
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = np.broadcast_to(values, (k, values.shape[0]))
+    if values.shape != (k, n):
+        raise SpecError(name, f"must be ({n},) or ({k}, {n}); got shape {values.shape}")
+    return torch.tensor(values[:, None, :], dtype=like.dtype, device=like.device)
+
+
+def _activate(name: str, Z):
+    import torch
+
+    if name == "relu":
+        return torch.relu(Z)
+    if name == "leaky_relu":
+        return torch.nn.functional.leaky_relu(Z, 0.01)
+    if name == "tanh":
+        return torch.tanh(Z)
+    if name == "sigmoid":
+        return torch.sigmoid(Z)
+    return Z
+
+
+def _slope(name: str, Z, A):
+    """g'(Z) for the backward pass, from the layer's input Z and output A."""
+    if name == "relu":
+        return (Z > 0).to(Z.dtype)
+    if name == "leaky_relu":
+        return (Z > 0).to(Z.dtype) * 0.99 + 0.01
+    if name == "tanh":
+        return 1 - A * A
+    if name == "sigmoid":
+        return A * (1 - A)
+    return None  # linear: slope 1, nothing to multiply
+
+
+def _gradients(exp: Experiment, Ws, bs, X, Y, scale):
+    """One batched forward and backward pass: the chain rule of engine/numpy_net.py with a model axis."""
+    import torch
+
+    with torch.no_grad():
+        caches, A = [], X
+        last = len(Ws) - 1
+        for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+            Z = torch.baddbmm(b, W, A)
+            caches.append((A, Z))
+            A = _activate(exp.activations[i], Z) if i < last else Z
+            caches[-1] += (A,)
+        P = torch.sigmoid(A)
+        dZ = (P - Y) * scale if exp.loss == "bce" else (P - Y) * P * (1 - P) * scale
+        dW, db = [None] * len(Ws), [None] * len(bs)
+        for i in range(last, -1, -1):
+            A_prev = caches[i][0]
+            dW[i] = torch.bmm(dZ, A_prev.transpose(1, 2))
+            db[i] = dZ.sum(dim=2, keepdim=True)
+            if exp.reg == "l2":
+                dW[i] += exp.reg_rate * Ws[i]
+            elif exp.reg == "l1":
+                dW[i] += exp.reg_rate * torch.sign(Ws[i])
+            if i > 0:
+                dZ = torch.bmm(Ws[i].transpose(1, 2), dZ)
+                _, Z_below, A_below = caches[i - 1]
+                if exp.activations[i - 1] == "relu":
+                    # relu's slope is 0 or 1: one fused kernel instead of building a 0/1 tensor and multiplying
+                    dZ = torch.ops.aten.threshold_backward(dZ, A_below, 0)
+                else:
+                    slope = _slope(exp.activations[i - 1], Z_below, A_below)
+                    if slope is not None:
+                        dZ *= slope
+        return dW + db
+
+
+def _optimizer(exp: Experiment, params):
+    """torch.optim's own optimizers with TorchNet's settings: stacked and single models step alike."""
+    import torch
+
+    if exp.optimizer == "adam":
+        return torch.optim.Adam(params, lr=exp.lr, betas=(0.9, 0.999), eps=1e-8, foreach=True)
+    if exp.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=exp.lr, alpha=0.99, eps=1e-8, foreach=True)
+    if exp.optimizer == "momentum":
+        return torch.optim.SGD(params, lr=exp.lr, momentum=0.9, foreach=True)
+    return torch.optim.SGD(params, lr=exp.lr, foreach=True)
+
+
+class _EarlyStopping:
+    """Keeps each model's weights from the check where its validation accuracy was best so far."""
+
+    def __init__(self, validation, Ws, bs, k: int):
+        Xv, yv, mv = validation
+        self.X = _as_points(Xv, k, Ws[0])
+        v = self.X.shape[2]
+        self.y = _per_model(yv, k, v, "validation labels", Ws[0])[:, 0, :] > 0.5
+        self.m = _per_model(mv, k, v, "validation mask", Ws[0])[:, 0, :]
+        self.count = self.m.sum(dim=1).clamp(min=1)
+        self.Ws, self.bs = Ws, bs
+        self.best_W = [W.detach().clone() for W in Ws]
+        self.best_b = [b.detach().clone() for b in bs]
+        self.best_accuracy = np.full(k, -1.0)
+        self.best_epoch = np.zeros(k, dtype=int)
+
+    def check(self, exp: Experiment, epoch: int) -> None:
+        import torch
+
+        with torch.no_grad():
+            A = self.X
+            for i, (W, b) in enumerate(zip(self.Ws, self.bs, strict=True)):
+                A = torch.baddbmm(b, W, A)
+                if i < len(exp.layers):
+                    A = _activate(exp.activations[i], A)
+            right = ((A[:, 0, :] > 0) == self.y).to(self.m.dtype) * self.m
+            accuracy = (right.sum(dim=1) / self.count).double().cpu().numpy()
+            better = accuracy > self.best_accuracy  # ties keep the earlier, simpler model
+            if not better.any():
+                return
+            self.best_accuracy[better] = accuracy[better]
+            self.best_epoch[better] = epoch
+            pick = torch.as_tensor(better, device=self.Ws[0].device)[:, None, None]
+            for best, now in zip(self.best_W + self.best_b, self.Ws + self.bs, strict=True):
+                best.copy_(torch.where(pick, now, best))
