@@ -12,12 +12,15 @@ ever builds plain arrays, and a file that needs more is refused.
 
 from __future__ import annotations
 
+import glob
 import io
 import json
 import math
 import os
 import pickletools
 import tempfile
+import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -60,6 +63,19 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+    _remove_stale_temp_files(path)
+
+
+def _remove_stale_temp_files(path: Path, older_than_s: float = 600) -> None:
+    """A process killed mid-write leaves its temp file behind; the next save of the same file sweeps those
+    up. Only old ones: a fresh one may belong to a write still running in another process."""
+    cutoff = time.time() - older_than_s
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
@@ -102,8 +118,12 @@ def _is_pickle(raw: bytes) -> bool:
     decodes opcodes, it never builds an object, so asking it is safe."""
     if raw[:1] == b"\x80":
         return True
+    if raw.startswith(b"PK"):  # a zip archive
+        return False
     try:
-        ops = [op.name for op, _, _ in pickletools.genops(io.BytesIO(raw[:MAX_PICKLE_SNIFF]))]
+        with warnings.catch_warnings():  # it warns about odd escapes in text that only resembles opcodes
+            warnings.simplefilter("ignore")
+            ops = [op.name for op, _, _ in pickletools.genops(io.BytesIO(raw[:MAX_PICKLE_SNIFF]))]
     except Exception:  # anything undecodable is simply not a pickle
         return False
     return len(ops) > 1 and ops[-1] == "STOP"
