@@ -3,9 +3,11 @@ hostile files are refused without running."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "models"
@@ -93,3 +95,27 @@ def test_load_refuses_a_truncated_file(ml101, refused, tmp_path):
     raw = (tmp_path / "run.npz").read_bytes()
     (tmp_path / "cut.npz").write_bytes(raw[: len(raw) // 2])
     assert "cut.npz: is damaged" in refused(ml101("train", "--load", "cut.npz", "--json"))
+
+
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        (lambda a: a.update(meta=_meta(a, version=2)), "has format version 2; this ml101 reads version 1"),
+        (lambda a: a.update(meta=_meta(a, format="other")), "is not an ml101 experiment"),
+        (lambda a: a.update(W0=a["W0"] * np.nan), "layer 1 weights are NaN or infinite"),
+        (lambda a: a.update(W1=a["W1"][:, :3]), "layer 2 weights do not match the saved architecture"),
+    ],
+)
+def test_load_refuses_wrong_versions_and_broken_weights(ml101, refused, tmp_path, change, words):
+    assert ml101("train", "--epochs", "2", "--save", "run.npz", "--json").returncode == 0
+    with np.load(tmp_path / "run.npz") as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    change(arrays)
+    np.savez(tmp_path / "bad.npz", **arrays)
+    assert refused(ml101("train", "--load", "bad.npz", "--json")).startswith(f"ml101: experiment bad.npz: {words}")
+
+
+def _meta(arrays, **changes):
+    meta = json.loads(str(arrays["meta"]))
+    meta.update(changes)
+    return np.array(json.dumps(meta))
