@@ -90,3 +90,11 @@ def test_bad_shapes_and_settings_name_what_is_wrong(data):
         train_stacked(exp, data.X_train, data.y_train, seeds=[0], mask=np.zeros((1, len(data.y_train))))
     with pytest.raises(SpecError, match="batch_size"):
         train_stacked(exp.with_changes(batch_size=10), data.X_train, data.y_train, seeds=[0])
+
+
+def test_a_stack_cut_into_parts_trains_the_same_models(data):
+    exp = recipe().with_changes(epochs=30)
+    labels = np.stack([data.y_train, 1 - data.y_train, data.y_train, data.y_train, 1 - data.y_train])
+    whole = train_stacked(exp, data.X_train, labels, seeds=[0, 1, 2, 3, 4], threads=1)
+    parts = train_stacked(exp, data.X_train, labels, seeds=[0, 1, 2, 3, 4], threads=3)
+    np.testing.assert_allclose(parts.predict(data.X_test), whole.predict(data.X_test), atol=1e-5)
