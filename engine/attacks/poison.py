@@ -29,7 +29,7 @@ from engine.errors import SpecError
 STRATEGIES = ("last", "random", "class", "boundary", "cluster", "target", "backdoor")
 # What each strategy shows best when no fraction is given: the notebook's 50 %, a visible dent, a few points.
 DEFAULT_FRACTION = {"last": 0.5, "random": 0.3, "class": 0.3, "boundary": 0.1, "cluster": 0.1}
-DEFAULT_COUNT = {"target": 5, "backdoor": 5}
+DEFAULT_COUNT = {"target": 10, "backdoor": 5}
 ISLAND_SPREAD = 0.05  # standard deviation of the backdoor island around its trigger
 
 
