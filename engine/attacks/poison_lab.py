@@ -97,6 +97,9 @@ def poison_sweep(
         check_fraction(fraction)
     exp = exp or recipe()
     data = data or workshop_split()
+    defend.check_k(k, len(data.y_train))
+    defend.check_share("drop", drop)
+    defend.check_share("holdout", holdout)
     seeds_used = seed_list(seeds, seed)
     points = [None] if count is not None else list(fractions)
     reuse_clean = count is None and 0.0 in points
@@ -179,7 +182,7 @@ def poison_sweep(
         poisoned_mean, poisoned_std = summary(poisoned_accuracy[rows])
         point = PoisonPoint(
             strategy, fraction if fraction is not None else round(group[0].flipped / len(data.y_train), 4),
-            float(np.mean([p.flipped for p in group])), clean_mean, poisoned_mean, defense,
+            round(float(np.mean([p.flipped for p in group])), 2), clean_mean, poisoned_mean, defense,
             seeds=seeds_used, spread={"clean_test_accuracy": clean_std, "poisoned_test_accuracy": poisoned_std},
         )
         if defended_accuracy is not None:

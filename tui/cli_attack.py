@@ -1,0 +1,213 @@
+"""`ml101 attack poison|steal`: the attack lab headless, one point or a whole curve, as text or JSON.
+
+With --json, stdout is one JSON object for one point, or a JSON list of such objects (one per fraction or
+budget) with --sweep. Every number is a mean over --seeds runs (seeds --seed, --seed+1, …); `<metric>_std`
+is its spread (standard deviation over the seeds). Without --json a progress bar runs on stderr and a
+short table is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from engine.errors import SpecError
+
+POISON_STRATEGIES = "last|random|class|boundary|cluster|target|backdoor"
+STEAL_STRATEGIES = "train|data|uniform|active"
+
+
+def add_parser(commands) -> None:
+    attack = commands.add_parser("attack", help="poison a training set or steal a model, headless",
+                                 description=__doc__)
+    kinds = attack.add_subparsers(dest="attack", parser_class=type(attack), metavar="{poison,steal}")
+    kinds.required = True
+
+    p = kinds.add_parser("poison", help="flip training labels, train, compare with the clean model",
+                         description="Poison the workshop's training labels and measure the damage.")
+    p.add_argument("--strategy", default="last", metavar="NAME", help=f"{POISON_STRATEGIES} (default last)")
+    p.add_argument("--fraction", metavar="F",
+                   help="share of the training points to poison, 0-1 (default by strategy: last .5, random .3, …)")
+    p.add_argument("--count", metavar="N", help="poison exactly N points instead (default: target 10, backdoor 5)")
+    p.add_argument("--class", dest="cls", default="0", metavar="0|1", help="the class the 'class' strategy flips")
+    p.add_argument("--defense", default="none", metavar="NAME", help="none|knn|loss|early (default none)")
+    p.add_argument("--k", default="10", metavar="K", help="neighbours the knn defence asks (default 10)")
+    p.add_argument("--drop", default="0.2", metavar="F", help="share the loss defence drops (default 0.2)")
+    p.add_argument("--holdout", default="0.2", metavar="F", help="share early stopping holds out (default 0.2)")
+    p.add_argument("--fractions", metavar="LIST", help="fractions for --sweep (default 0,0.1,…,1)")
+    _common(p, "fraction")
+    p.set_defaults(run=run_poison)
+
+    s = kinds.add_parser("steal", help="copy the shipped victim model from its answers",
+                         description="Query the shipped victim model and train a copy from its answers.")
+    s.add_argument("--strategy", default="train", metavar="NAME", help=f"{STEAL_STRATEGIES} (default train)")
+    s.add_argument("--budget", metavar="N", help="queries allowed (default 900 for train, the notebook; else 250)")
+    s.add_argument("--output", default="label", metavar="MODE",
+                   help="what the victim answers: label|probability|rounded|noisy (default label)")
+    s.add_argument("--noise", default="0.1", metavar="F", help="standard deviation of noisy answers (default 0.1)")
+    s.add_argument("--budgets", metavar="LIST", help="budgets for --sweep (default 10,25,50,100,250,500,900)")
+    _common(s, "budget")
+    s.set_defaults(run=run_steal)
+
+
+def _common(p, swept: str) -> None:
+    p.add_argument("--sweep", action="store_true", help=f"a curve: one result per {swept}")
+    p.add_argument("--seeds", metavar="N", help="runs per point, averaged (default 3; notebook preset 1)")
+    p.add_argument("--seed", default="0", metavar="S", help="first seed (default 0)")
+    p.add_argument("--preset", default="fast", metavar="NAME",
+                   help="fast (Adam, 300 epochs) or notebook (the workshop's RMSprop 1e-4, 10 000 epochs: slow)")
+    p.add_argument("--layers", metavar="LIST", help="hidden layers of the trained model(s), default 25,50,25")
+    p.add_argument("--epochs", metavar="N", help="training epochs (default from the preset)")
+    p.add_argument("--lr", metavar="F", help="learning rate (default from the preset)")
+    p.add_argument("--device", default="auto", metavar="NAME", help="auto|cpu|cuda (auto: a GPU when present)")
+    p.add_argument("--threads", metavar="N", help="CPU threads (default: 1 for a few models, more for sweeps)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+# parsing: text in, engine values out; every mistake names its flag ----------------------------------------
+def _int(flag: str, text: str, lo: int = 0, hi: int = 2**31 - 1) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise SpecError(flag, f"must be a whole number from {lo} to {hi}; got {str(text)[:30]!r}") from None
+    if not lo <= value <= hi:
+        raise SpecError(flag, f"must be from {lo} to {hi}; got {value}")
+    return value
+
+
+def _float(flag: str, text: str) -> float:
+    try:
+        return float(str(text).strip())
+    except ValueError:
+        raise SpecError(flag, f"must be a number; got {str(text)[:30]!r}") from None
+
+
+def _list(flag: str, text: str, parse) -> list:
+    items = [part for part in str(text).split(",") if part.strip()]
+    if not items:
+        raise SpecError(flag, "needs at least one value, separated by commas")
+    return [parse(flag, part) for part in items]
+
+
+def _training(args):
+    """The training recipe and run options the shared flags describe."""
+    from engine.attacks.lab import DEFAULT_SEEDS, recipe
+
+    changes = {"device": args.device}
+    for name in ("layers", "epochs", "lr"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    exp = recipe(args.preset, **changes)
+    seeds = _int("seeds", args.seeds, 1, 20) if args.seeds is not None else DEFAULT_SEEDS[args.preset]
+    threads = exp.with_changes(threads=args.threads).threads if args.threads is not None else None
+    return exp, dict(seeds=seeds, seed=_int("seed", args.seed), exp=exp, threads=threads)
+
+
+# running -------------------------------------------------------------------------------------------------
+def run_poison(args) -> int:
+    from engine.attacks.poison import check_strategy
+    from engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
+
+    check_strategy(args.strategy)
+    exp, options = _training(args)
+    options.update(
+        defense=args.defense, cls=_int("class", args.cls, 0, 1), k=_int("k", args.k, 1, 899),
+        drop=_float("drop", args.drop), holdout=_float("holdout", args.holdout),
+        count=_int("count", args.count) if args.count is not None else None,
+    )
+    fraction = _float("fraction", args.fraction) if args.fraction is not None else None
+    if args.sweep:
+        fractions = _list("fractions", args.fractions, _float) if args.fractions is not None else SWEEP_FRACTIONS
+        if options["count"] is not None:
+            raise SpecError("count", "cannot be swept; --sweep varies --fraction (see --fractions)")
+        results = _with_progress(args, lambda **cb: poison_sweep(args.strategy, fractions, **options, **cb))
+    else:
+        results = _with_progress(args, lambda **cb: [poison_run(args.strategy, fraction, **options, **cb)])
+    return _report(args, exp, results, _poison_table)
+
+
+def run_steal(args) -> int:
+    from engine.attacks.steal import SWEEP_BUDGETS, check_strategy, steal_run, steal_sweep
+    from engine.victim import check_output
+
+    check_strategy(args.strategy)
+    check_output(args.output)
+    exp, options = _training(args)
+    options.update(output=args.output, noise=_float("noise", args.noise))
+    if args.sweep:
+        budgets = SWEEP_BUDGETS
+        if args.budgets is not None:
+            budgets = _list("budgets", args.budgets, lambda flag, text: _int(flag, text, 1, 100_000))
+        results = _with_progress(args, lambda **cb: steal_sweep(args.strategy, budgets, **options, **cb))
+    else:
+        default = 900 if args.strategy == "train" else 250
+        budget = _int("budget", args.budget, 1, 100_000) if args.budget is not None else default
+        results = _with_progress(args, lambda **cb: [steal_run(args.strategy, budget, **options, **cb)])
+    return _report(args, exp, results, _steal_table)
+
+
+def _with_progress(args, work):
+    """Run `work(on_progress=…)`; without --json a bar on stderr shows the epochs of all stacked runs."""
+    start = time.perf_counter()
+    if args.json:
+        return work(), time.perf_counter() - start
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn(f"{args.attack} {args.strategy}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(args.attack, total=None)
+        results = work(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    return results, time.perf_counter() - start
+
+
+def _report(args, exp, timed, table) -> int:
+    results, seconds = timed
+    extra = {"preset": args.preset, "epochs": exp.epochs, "layers": list(exp.layers), "seconds": round(seconds, 2)}
+    rows = [{**point.to_dict(), **extra} for point in results]
+    if args.json:
+        print(json.dumps(rows if args.sweep else rows[0]))
+    else:
+        print(table(rows, exp))
+    return 0
+
+
+def _pm(row: dict, name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return "-"
+    return f"{value:.3f} ± {row.get(name + '_std', 0):.3f}"
+
+
+def _poison_table(rows: list[dict], exp) -> str:
+    first = rows[0]
+    defended = first["defense"] != "none"
+    lines = [f"poison {first['strategy']}" + (f", defence {first['defense']}" if defended else "")
+             + f": {len(first['seeds'])} seed(s), {exp.epochs} epochs {exp.optimizer} per model"]
+    head = f"{'fraction':>8} {'flipped':>7}  {'clean':>13}  {'poisoned':>13}"
+    lines.append(head + (f"  {'defended':>13}" if defended else ""))
+    for row in rows:
+        line = f"{row['fraction']:>8.3g} {row['flipped']:>7g}  {_pm(row, 'clean_test_accuracy'):>13}  " \
+               f"{_pm(row, 'poisoned_test_accuracy'):>13}"
+        if defended:
+            line += f"  {_pm(row, 'defended_test_accuracy'):>13}"
+        if "target_hit" in row:
+            line += f"  target hit {row['target_hit']:.0%} (clean {row['target_hit_clean']:.0%})"
+        lines.append(line)
+    lines.append("(test accuracy, mean ± spread over seeds)")
+    return "\n".join(lines)
+
+
+def _steal_table(rows: list[dict], exp) -> str:
+    first = rows[0]
+    lines = [f"steal {first['strategy']}, victim answers {first['output']}: victim test accuracy "
+             f"{first['victim_test_accuracy']:.3f}; copy {'-'.join(map(str, (2, *exp.layers, 1)))}, "
+             f"{len(first['seeds'])} seed(s)",
+             f"{'budget':>7} {'queries':>7}  {'fidelity grid':>13}  {'fidelity data':>13}  {'copy test acc':>13}"]
+    for row in rows:
+        lines.append(f"{row['budget']:>7} {row['queries']:>7}  {_pm(row, 'fidelity_grid'):>13}  "
+                     f"{_pm(row, 'fidelity_data'):>13}  {_pm(row, 'surrogate_test_accuracy'):>13}")
+    lines.append("(fidelity: share of points where copy and victim agree; mean ± spread over seeds)")
+    return "\n".join(lines)
+
