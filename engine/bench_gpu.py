@@ -14,47 +14,52 @@ from collections.abc import Callable
 from engine.errors import SpecError
 
 
-def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = None, gpu: str = "cuda",
+                models: int = 1001) -> dict:
+    """`gpu` and `models` exist for a dry run of this code on a machine without a GPU (gpu="cpu")."""
     import torch
 
     from engine import bench_sweep
     from engine.bench_training import backend_steps_per_second
 
     say = progress or (lambda _message: None)
-    if not torch.cuda.is_available():
+    if gpu == "cuda" and not torch.cuda.is_available():
         raise SpecError("--gpu", "no CUDA GPU here (torch.cuda.is_available() is False); run it on a GPU machine")
-    say(f"GPU: {torch.cuda.get_device_name(0)}")
+    if gpu == "cuda":
+        say(f"GPU: {torch.cuda.get_device_name(0)}")
     epochs = 300 if quick else 1000
     figures: dict[str, float] = {"quick": 1 if quick else 0}
     say("one net: torch on CUDA, torch on the CPU, NumPy")
-    figures["single_torch_cuda_steps_per_second"] = backend_steps_per_second("torch", epochs, device="cuda")
+    figures["single_torch_cuda_steps_per_second"] = backend_steps_per_second("torch", epochs, device=gpu)
     figures["single_torch_cpu_steps_per_second"] = backend_steps_per_second("torch", epochs, device="cpu")
     figures["single_numpy_steps_per_second"] = backend_steps_per_second("numpy", epochs * 3)
     if bench_sweep.available():
-        for device in ("cuda", "cpu"):
+        for name, device in (("cuda", gpu), ("cpu", "cpu")):
             say(f"sweep: 33 models stacked on {device}")
             bench_sweep.warm_up(device)
-            figures[f"sweep_stacked_{device}_seconds"] = bench_sweep.stacked_seconds(device)[0]
+            figures[f"sweep_stacked_{name}_seconds"] = bench_sweep.stacked_seconds(device)[0]
         figures["sweep_cpu_vs_cuda"] = figures["sweep_stacked_cpu_seconds"] / figures["sweep_stacked_cuda_seconds"]
     else:
         say("not measured: the stacked sweep (engine/attacks/poison_lab.py is not built yet)")
-    models, stack_epochs = 1001, 100 if quick else 300
-    say(f"big stack: {models} nets × {stack_epochs} epochs on CUDA")
-    figures["stack_1001_cuda_model_steps_per_second"] = models * stack_epochs / _stack_seconds(models, stack_epochs)
+    stack_epochs = 100 if quick else 300
+    say(f"big stack: {models} nets × {stack_epochs} epochs on {gpu}")
+    seconds = _stack_seconds(models, stack_epochs, gpu)
+    figures[f"stack_{models}_cuda_model_steps_per_second"] = models * stack_epochs / seconds
     return figures
 
 
-def _stack_seconds(models: int, epochs: int) -> float:
+def _stack_seconds(models: int, epochs: int, device: str) -> float:
     import torch
 
     from engine.data import generate, split
     from engine.spec import preset
     from engine.stacked import train_stacked
 
-    exp = preset("quick").with_changes(device="cuda")
+    exp = preset("quick").with_changes(device=device)
     s = split(generate(exp.data, exp.samples, exp.noise, exp.data_seed), exp.test_fraction, exp.split_seed)
     train_stacked(exp.with_changes(epochs=3), s.X_train, s.y_train, list(range(models)))  # warm-up
-    torch.cuda.synchronize()
+    if device == "cuda":
+        torch.cuda.synchronize()
     start = time.perf_counter()
     stack = train_stacked(exp.with_changes(epochs=epochs), s.X_train, s.y_train, list(range(models)))
     stack.weights[0].sum().item()  # waits for the GPU
