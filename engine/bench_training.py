@@ -26,12 +26,14 @@ def workshop_experiment(**changes) -> Experiment:
     return preset("quick").with_changes(preset="custom", **changes)
 
 
-def backend_steps_per_second(backend: str, epochs: int, **changes) -> float:
-    """Steps/s of `Trainer.run` (what `ml101 train --json` reports as steps_per_second)."""
+def backend_steps_per_second(backend: str, epochs: int, warm: int = 20, **changes) -> float:
+    """Steps/s of `Trainer.run` (what `ml101 train --json` reports as steps_per_second) over `epochs` epochs
+    after `warm` ones (the first steps allocate buffers and warm caches; the history records every epoch
+    of the first 2048, then every second, fourth, …)."""
     from engine.trainer import Trainer
 
     trainer = Trainer(workshop_experiment(backend=backend, epochs=epochs, **changes))
-    trainer.run(min(20, epochs))  # first steps allocate buffers and warm caches; not what a run is made of
+    trainer.run(warm)
     warm_epochs, warm_seconds = trainer.epoch, trainer.seconds
     trainer.run(epochs)
     return (trainer.epoch - warm_epochs) / (trainer.seconds - warm_seconds)
