@@ -310,37 +310,51 @@ def _activate(name: str, Z):
     return Z
 
 
-def _slope(name: str, Z, A):
-    """g'(Z) for the backward pass, from the layer's input Z and output A."""
+def _activate_(name: str, Z):
+    """The activation, in place: Z becomes A."""
+    import torch
+
     if name == "relu":
-        return (Z > 0).to(Z.dtype)
+        return Z.clamp_min_(0)
     if name == "leaky_relu":
-        return (Z > 0).to(Z.dtype) * 0.99 + 0.01
+        return torch.nn.functional.leaky_relu_(Z, 0.01)
+    if name == "tanh":
+        return Z.tanh_()
+    if name == "sigmoid":
+        return Z.sigmoid_()
+    return Z
+
+
+def _slope(name: str, A):
+    """g′ for the backward pass, from the layer's output A = g(Z) (leaky relu: A > 0 exactly when Z > 0)."""
+    if name == "leaky_relu":
+        return (A > 0).to(A.dtype) * 0.99 + 0.01
     if name == "tanh":
         return 1 - A * A
-    if name == "sigmoid":
-        return A * (1 - A)
-    return None  # linear: slope 1, nothing to multiply
+    return A * (1 - A)  # sigmoid
 
 
 def _gradients(exp: Experiment, Ws, bs, X, Y, scale):
-    """One batched forward and backward pass: the chain rule of engine/numpy_net.py with a model axis."""
+    """One batched forward and backward pass: the chain rule of engine/numpy_net.py with a model axis.
+
+    Every slope is written in terms of the layer's output A (relu′ is A > 0, tanh′ is 1 − A², …), so the
+    activations overwrite Z in place and no Z is kept: fewer big tensors made and walked per step.
+    """
     import torch
 
     with torch.no_grad():
-        caches, A = [], X
+        outputs, A = [X], X
         last = len(Ws) - 1
         for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-            Z = torch.baddbmm(b, W, A)
-            caches.append((A, Z))
-            A = _activate(exp.activations[i], Z) if i < last else Z
-            caches[-1] += (A,)
+            A = torch.baddbmm(b, W, A)
+            if i < last:
+                A = _activate_(exp.activations[i], A)
+                outputs.append(A)
         P = torch.sigmoid(A)
-        dZ = (P - Y) * scale if exp.loss == "bce" else (P - Y) * P * (1 - P) * scale
+        dZ = P.sub_(Y).mul_(scale) if exp.loss == "bce" else (P - Y).mul_(P).mul_(1 - P).mul_(scale)
         dW, db = [None] * len(Ws), [None] * len(bs)
         for i in range(last, -1, -1):
-            A_prev = caches[i][0]
-            dW[i] = torch.bmm(dZ, A_prev.transpose(1, 2))
+            dW[i] = torch.bmm(dZ, outputs[i].transpose(1, 2))
             db[i] = dZ.sum(dim=2, keepdim=True)
             if exp.reg == "l2":
                 dW[i] += exp.reg_rate * Ws[i]
@@ -348,14 +362,12 @@ def _gradients(exp: Experiment, Ws, bs, X, Y, scale):
                 dW[i] += exp.reg_rate * torch.sign(Ws[i])
             if i > 0:
                 dZ = torch.bmm(Ws[i].transpose(1, 2), dZ)
-                _, Z_below, A_below = caches[i - 1]
-                if exp.activations[i - 1] == "relu":
+                below, name = outputs[i], exp.activations[i - 1]
+                if name == "relu":
                     # relu's slope is 0 or 1: one fused kernel instead of building a 0/1 tensor and multiplying
-                    dZ = torch.ops.aten.threshold_backward(dZ, A_below, 0)
-                else:
-                    slope = _slope(exp.activations[i - 1], Z_below, A_below)
-                    if slope is not None:
-                        dZ *= slope
+                    dZ = torch.ops.aten.threshold_backward(dZ, below, 0)
+                elif name != "linear":
+                    dZ *= _slope(name, below)
         return dW + db
 
 
