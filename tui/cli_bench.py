@@ -195,6 +195,8 @@ def print_table(figures: dict) -> None:
 def _number(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
-    if abs(value) >= 10 or float(value).is_integer():
-        return f"{value:.1f}".removesuffix(".0")
-    return f"{value:.3g}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:#.3g}"
