@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import SpecError
-from engine.stacked import FrozenNet
+from engine.frozen_net import FrozenNet
 from engine.store import read_npz
 
 FORMAT = "ml101-victim"

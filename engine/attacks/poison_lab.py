@@ -19,8 +19,9 @@ from engine.attacks import defend
 from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
 from engine.data import MOONS_WINDOW, Split
+from engine.frozen_net import FrozenNet
 from engine.spec import Experiment
-from engine.stacked import CancelCheck, FrozenNet, Progress
+from engine.stacked import CancelCheck, Progress
 
 SWEEP_FRACTIONS = tuple(round(0.1 * i, 1) for i in range(11))
 

@@ -24,8 +24,9 @@ import numpy as np
 from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from engine.data import MOONS_WINDOW, Split, moons
 from engine.errors import SpecError
+from engine.frozen_net import FrozenNet, grid_points
 from engine.spec import Experiment
-from engine.stacked import CancelCheck, FrozenNet, Progress, Stack, grid_points
+from engine.stacked import CancelCheck, Progress, Stack
 from engine.victim import DEFAULT_NOISE, QueryAPI, Victim, check_output, load_victim
 
 STRATEGIES = ("train", "data", "uniform", "active")

@@ -13,7 +13,7 @@ import pytest
 from engine.attacks.lab import workshop_split
 from engine.data import MOONS_WINDOW
 from engine.errors import SpecError
-from engine.stacked import grid_points
+from engine.frozen_net import grid_points
 from engine.victim import QueryAPI, QueryLimitExceeded, asset_path, load_victim
 
 ROOT = Path(__file__).resolve().parents[2]
