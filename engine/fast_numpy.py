@@ -27,6 +27,12 @@ import numpy as np
 
 from engine.spec import Experiment
 
+SCRATCH_BYTES = 32 * 2**20
+
+
+def _nbytes(buf: dict) -> int:
+    return sum(a.nbytes for a in buf["A"][1:]) + buf["zeros"].nbytes
+
 
 class FastNumpyNet:
     def __init__(self, exp: Experiment, params):
@@ -85,13 +91,17 @@ class FastNumpyNet:
 
     def _scratch(self, m: int) -> dict:
         """Buffers for evaluating and predicting, kept per thread (the app draws while its worker trains)
-        and per size (the test set every recorded epoch, the map's grid every frame)."""
+        and per size (the test set every recorded epoch, the map's grid every frame), at most
+        SCRATCH_BYTES of them: the oldest go first."""
         key = (threading.get_ident(), m)
         buf = self._scratches.get(key)
         if buf is None:
-            if len(self._scratches) >= 8:
+            buf = self._buffers(m)
+            if _nbytes(buf) > SCRATCH_BYTES:
+                return buf  # used once and freed
+            self._scratches[key] = buf
+            while sum(map(_nbytes, self._scratches.values())) > SCRATCH_BYTES:
                 self._scratches.pop(next(iter(self._scratches)))
-            buf = self._scratches[key] = self._buffers(m)
         return buf
 
     # forward ----------------------------------------------------------------------------------------------

@@ -125,3 +125,15 @@ def test_trainer_behaves_the_same_on_either_net():
     for (W1, b1), (W2, b2) in zip(slow.params(), fast.params(), strict=True):
         np.testing.assert_allclose(W2, W1, rtol=1e-2, atol=1e-3)
         np.testing.assert_allclose(b2, b1, rtol=1e-2, atol=1e-3)
+
+
+def test_drawing_maps_of_many_sizes_keeps_memory_bounded():
+    # the app asks for a new grid size whenever the terminal is resized; buffers for old sizes must go
+    from engine.fast_numpy import SCRATCH_BYTES, _nbytes
+
+    t = Trainer(BASE)
+    for width in range(40, 400, 20):
+        grid = t.grid(width, width // 2)
+        assert grid.shape == (width // 2, width)
+    assert sum(map(_nbytes, t.net._scratches.values())) <= SCRATCH_BYTES
+    np.testing.assert_allclose(t.grid(40, 20), t.grid(40, 20))  # a reused buffer gives the same picture
