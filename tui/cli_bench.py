@@ -138,15 +138,15 @@ def sweep() -> dict | str:
 
 
 def app_start(plan: dict) -> dict:
-    from tui.bench.terminal import first_frame
+    from tui.bench.terminal import first_frame, memory_with_torch
 
     starts = []
     for i in range(plan["first_frames"]):
         say(f"app: start to first frame ({i + 1} of {plan['first_frames']})")
         starts.append(first_frame()["first_frame_seconds"])
     say("app: peak memory once torch is loaded (the notebook-torch preset)")
-    torch_app = first_frame(["--preset", "notebook-torch"], marker=b"torch (cpu)")
-    return {"app_first_frame_seconds": statistics.median(starts), "rss_torch_mb": torch_app["peak_rss_mb"]}
+    rss_torch = memory_with_torch(["--preset", "notebook-torch"])
+    return {"app_first_frame_seconds": statistics.median(starts), "rss_torch_mb": rss_torch}
 
 
 def app_training(plan: dict) -> dict:

@@ -136,21 +136,60 @@ class PtySession:
 def peak_rss_mb(pid: int) -> float:
     """The process's resident-memory high-water mark (VmHWM). Not getrusage: a child's ru_maxrss starts
     from its parent's size at fork, and this parent may hold torch."""
+    return _status_kb(pid, "VmHWM") / 1024
+
+
+def _status_kb(pid: int, field: str) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError("no VmHWM in /proc: peak memory is measured on Linux only")
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/{pid}/status: memory is measured on Linux only")
 
 
-def first_frame(extra_args: list[str] | None = None, marker: bytes = b"Epoch") -> dict:
+def first_frame(extra_args: list[str] | None = None) -> dict:
     """Process start to the first frame with the status line, and the app's peak memory."""
     session = PtySession([*ml101_command(), *(extra_args or [])]).start()
-    seen = session.wait_for(marker, timeout=30)
+    seen = session.wait_for(b"Epoch", timeout=30)
     session.close()
     if seen is None:
-        raise RuntimeError(f"the app showed no {marker.decode()!r} within 30 s")
+        raise RuntimeError("the app showed no status line within 30 s")
     return {"first_frame_seconds": seen, "peak_rss_mb": session.peak_rss_mb}
+
+
+def memory_with_torch(extra_args: list[str], timeout: float = 60.0) -> float:
+    """Peak memory of the app once torch is loaded (its library mapped) and a frame was drawn after that."""
+    session = PtySession([*ml101_command(), *extra_args]).start()
+    try:
+        deadline = time.perf_counter() + timeout
+        while not _maps_library(session.pid, "libtorch"):
+            if time.perf_counter() > deadline or not session._reader.is_alive():
+                raise RuntimeError(f"the app did not load torch within {timeout:g} s")
+            time.sleep(0.05)
+        # importing torch and building the net take a while after the library is mapped: wait until memory
+        # stops growing for a second and the screen has been drawn since the library came
+        loaded = session.now()
+        settled, size = 0, _status_kb(session.pid, "VmRSS")
+        while settled < 5:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"the app's memory did not settle within {timeout:g} s")
+            time.sleep(0.2)
+            now = _status_kb(session.pid, "VmRSS")
+            settled = settled + 1 if now - size < 1024 else 0
+            size = now
+        if session.wait_for(b"Epoch", since=loaded, timeout=timeout) is None:
+            raise RuntimeError("the app drew no frame after loading torch")
+    finally:
+        session.close()
+    return session.peak_rss_mb
+
+
+def _maps_library(pid: int, name: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return any(name in line for line in maps)
+    except OSError:
+        return False
 
 
 def help_marker() -> bytes:
