@@ -99,7 +99,12 @@ def translate_bindings(node) -> None:
     bindings = node._bindings.key_to_bindings
     for key, key_bindings in bindings.items():
         bindings[key] = [
-            replace(b, description=t(f"key.{b.id}"), tooltip=t(f"keyhelp.{b.id}") if has(f"keyhelp.{b.id}") else "")
+            replace(
+                b,
+                description=t(f"key.{b.id}"),
+                tooltip=t(f"keyhelp.{b.id}") if has(f"keyhelp.{b.id}") else "",
+                key_display=t(f"keyname.{b.key}") if has(f"keyname.{b.key}") else b.key_display,
+            )
             if b.id
             else b
             for b in key_bindings

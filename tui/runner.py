@@ -47,6 +47,7 @@ class TrainingRunner:
         self._in_flight = threading.Event()
         self.sent = 0
         self.worker: Worker | None = None
+        self.stopped = threading.Event()  # set when the worker thread has really ended, not just been cancelled
 
     def start(self) -> Worker:
         self.worker = self._host.run_worker(
@@ -70,7 +71,10 @@ class TrainingRunner:
 
     def _work(self) -> None:
         worker = get_current_worker()
-        _TrainingLoop(self, self._host, self._exp, self._trainer).run(lambda: worker.is_cancelled)
+        try:
+            _TrainingLoop(self, self._host, self._exp, self._trainer).run(lambda: worker.is_cancelled)
+        finally:
+            self.stopped.set()
 
 
 class _TrainingLoop:
@@ -94,6 +98,7 @@ class _TrainingLoop:
         self.ack = 0
         self.dirty = True
         self.last_post = 0.0
+        self.posted_running = False
 
     def run(self, cancelled) -> None:
         self._safely(self._build)
@@ -219,12 +224,13 @@ class _TrainingLoop:
             self._compute_grid(now)
         if not self.dirty or self.runner._in_flight.is_set():
             return
-        if self.running and now - self.last_post < SNAPSHOT_SECONDS:
-            return
+        if self.running and self.posted_running and now - self.last_post < SNAPSHOT_SECONDS:
+            return  # a start or a stop is shown at once; progress ten times a second
         self.runner._in_flight.set()
         self.host.post_message(Snapshot(self._state()))
         self.dirty = False
         self.last_post = now
+        self.posted_running = self.running
 
     def _grid_due(self, now: float) -> bool:
         if self.grid_size[0] < 1 or self.grid_size[1] < 1:

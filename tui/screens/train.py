@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs
 
@@ -77,6 +78,8 @@ class TrainScreen(Screen):
         self.runner = TrainingRunner(self, self.exp, trainer)
         self.settled = asyncio.Event()  # set while the screen shows a paused state with every command applied
         self._announced_divergence: str | None = None
+        self.editor = ArchitectureEditor(self.exp, id="architecture")
+        self.settings = SettingsPanel(self.exp, id="settings")
 
     # layout -----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -89,10 +92,11 @@ class TrainScreen(Screen):
                 with Vertical(id="panel-plot", classes="panel"):
                     yield LossPlot(id="plot")
             with Vertical(id="right", classes="column"):
+                # The editors have many widgets; mounted after the first paint, so `Epoch 0` shows sooner.
                 with VerticalScroll(id="panel-net", classes="panel"):
-                    yield ArchitectureEditor(self.exp, id="architecture")
+                    yield Lazy(self.editor)
                 with Vertical(id="panel-settings", classes="panel"):
-                    yield SettingsPanel(self.exp, id="settings")
+                    yield Lazy(self.settings)
         yield StatusLine(id="status")
         yield Static(id="message")
         yield Footer(compact=True, show_command_palette=False)
@@ -141,12 +145,13 @@ class TrainScreen(Screen):
             self.settled.clear()
 
     def on_setting_applied(self, event: SettingApplied) -> None:
-        fields = ", ".join(field_label(f) for f in event.fields if f not in ("preset", "activations"))
-        self.say(t(f"msg.applied_{event.cost}", fields=fields))
+        fields = [field_label(f) for f in event.fields if f not in ("preset", "activations")]
+        if fields:  # a preset was announced with its explanation when it was picked
+            self.say(t(f"msg.applied_{event.cost}", fields=", ".join(fields)))
 
     def on_setting_rejected(self, event: SettingRejected) -> None:
         self._show_experiment(event.exp)
-        self._reject(self.query_one(SettingsPanel), event.field, explain(SpecError(event.field, event.message)))
+        self._reject(self.settings, event.field, explain(SpecError(event.field, event.message)))
 
     def on_training_failed(self, event: TrainingFailed) -> None:
         self.say(t("msg.failed"), error=True)
@@ -167,7 +172,8 @@ class TrainScreen(Screen):
             return
         data = str(changes.get("data", ""))
         if data.lower().endswith(".csv") and not os.path.isfile(os.path.expanduser(data)):
-            self._reject(source, "data", t("error.csv_missing", path=data))
+            kept = t("error.kept", old=self._old_value("data"))
+            self._reject(source, "csv", f"{field_label('csv')}: {t('error.csv_missing', path=data)}. {kept}")
             return
         try:
             new = self.exp.with_changes(**changes, preset="custom")
@@ -206,8 +212,11 @@ class TrainScreen(Screen):
 
     def _show_experiment(self, exp: Experiment) -> None:
         self.exp = exp
-        self.query_one(ArchitectureEditor).show(exp)
-        self.query_one(SettingsPanel).show(exp)
+        for editor in (self.editor, self.settings):
+            if editor.is_mounted:
+                editor.show(exp)
+            else:
+                editor.exp = exp  # shown when it mounts
         neuron = self.view.neuron
         if neuron is not None and not (neuron[0] < len(exp.layers) and neuron[1] < exp.layers[neuron[0]]):
             self._set_view(replace(self.view, neuron=None))

@@ -135,10 +135,11 @@ class ArchitectureEditor(Vertical):
     HELP_GROUP = "help.group_arch"
     DEFAULT_CSS = """
     ArchitectureEditor { height: auto; }
-    ArchitectureEditor #layer-edit { height: 1; margin: 1 1 0 1; }
-    ArchitectureEditor #layer-edit Label { padding: 0 1 0 0; }
-    ArchitectureEditor #layer-width { width: 8; margin-right: 2; }
+    ArchitectureEditor .layer-edit { height: 1; margin: 0 1; }
+    ArchitectureEditor .layer-edit Label { width: 14; }
+    ArchitectureEditor #layer-width { width: 8; }
     ArchitectureEditor #layer-activation { width: 16; }
+    ArchitectureEditor LayerList { margin-bottom: 1; }
     ArchitectureEditor #arch-info { padding: 0 1; margin-top: 1; color: $text-muted; }
     ArchitectureEditor #arch-error { padding: 0 1; color: $text-error; }
     """
@@ -149,9 +150,10 @@ class ArchitectureEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         yield LayerList(self.exp, id="layer-list")
-        with Horizontal(id="layer-edit"):
+        with Horizontal(classes="layer-edit"):
             yield Label(t("arch.width"))
             yield Input(id="layer-width", compact=True, select_on_focus=True)
+        with Horizontal(classes="layer-edit"):
             yield Label(t("arch.activation"))
             first = self.exp.activations[0] if self.exp.activations else ACTIVATIONS[0]
             yield Select([(a, a) for a in ACTIVATIONS], value=first, allow_blank=False, compact=True,

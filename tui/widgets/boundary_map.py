@@ -127,12 +127,12 @@ class BoundaryMap(Widget):
     def _render_strips(self) -> list[Strip]:
         width, height = self.size.width, self.size.height
         cols, rows = map_area(width, height, self._window)
-        left = (width - cols) // 2
+        left, top = (width - cols) // 2, (height - rows) // 2
         levels = self._pixels(cols, rows)
         overlay = self._overlay(cols, rows)
         mono = self.app.no_color
         base = self.rich_style
-        strips = []
+        strips = [Strip.blank(width, base) for _ in range(top)]
         for row in range(rows):
             cells = []
             for col in range(cols):
@@ -141,7 +141,7 @@ class BoundaryMap(Widget):
                 cells.append(self._cell(top, bottom, point, mono))
             segments = [Segment(" " * left, base), *_merge(cells, base), Segment(" " * (width - cols - left), base)]
             strips.append(Strip(segments, width))
-        strips.extend(Strip.blank(width, base) for _ in range(height - rows))
+        strips.extend(Strip.blank(width, base) for _ in range(height - rows - top))
         return strips
 
     def _pixels(self, cols: int, rows: int) -> np.ndarray:

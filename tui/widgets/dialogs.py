@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,19 +38,20 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
     return groups
 
 
-def help_text(screen: Screen) -> Text:
-    text = Text()
+def help_table(screen: Screen) -> Group:
+    """Per group a title, then one row per key: the key, what it does and, where useful, a sentence more."""
+    parts = []
     for title, bindings in binding_groups(screen):
-        text.append(f"{title}\n", Style(bold=True, underline=True))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style=Style(bold=True), min_width=9)
+        table.add_column()
         for b in bindings:
-            text.append(f"  {screen.app.get_key_display(b):<12}", Style(bold=True))
-            text.append(b.description)
+            what = Text(b.description)
             if b.tooltip:
-                text.append(f" — {b.tooltip}", Style(dim=True))
-            text.append("\n")
-        text.append("\n")
-    text.rstrip()
-    return text
+                what.append(f" — {b.tooltip}", Style(dim=True))
+            table.add_row(screen.app.get_key_display(b), what)
+        parts += [Text(title, Style(bold=True, underline=True)), table, Text("")]
+    return Group(*parts[:-1])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -67,13 +70,13 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen) -> None:
         super().__init__()
         translate_bindings(self)
-        self._text = help_text(under)
+        self._table = help_table(under)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = t("help.title")
             with VerticalScroll():
-                yield Static(self._text, id="help-text")
+                yield Static(self._table, id="help-text")
             yield Static(t("help.close"), id="help-close")
 
 

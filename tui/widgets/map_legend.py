@@ -14,7 +14,7 @@ from tui.widgets.boundary_map import DENSITY, LEVELS, MONO_GLYPHS, POINT_COLOURS
 
 class MapLegend(Static):
     DEFAULT_CSS = """
-    MapLegend { width: 30; height: auto; padding: 0 1; }
+    MapLegend { width: 27; height: auto; padding: 0 1; }
     """
 
     def show(self, view: MapView, points_mode: str) -> None:
@@ -56,7 +56,7 @@ def legend_text(view: MapView, points_mode: str, mono: bool) -> Text:
         ("o", t("map.key_output")),
         ("p", t("map.key_points", mode=t(f"map.points_{points_mode}"))),
     ):
-        text.append(f"{keys:<4}", Style(bold=True))
+        text.append(f"{keys:<3} ", Style(bold=True))
         text.append(f"{hint}\n")
     text.rstrip()
     return text

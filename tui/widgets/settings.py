@@ -133,7 +133,7 @@ class SettingsPanel(VerticalScroll):
         self.query_one(f"#error-{row}").scroll_visible()
 
     def _row_of(self, field: str) -> str:
-        if field.startswith("data file") or (field == "data" and self.exp.is_csv):
+        if field.startswith("data file"):
             return CSV
         return field if field in ROWS else "preset"
 

@@ -1,0 +1,83 @@
+"""Both languages are complete, the locale picks one, `--lang` overrides it, and errors read well in both."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from tui_helpers import make_app, screen_text, settled
+
+from engine.errors import SpecError
+from tui import i18n
+from tui.i18n_strings import DE, EN
+
+GERMAN_ONLY_PREFIXES = ("rule.",)  # English errors use the engine's own words
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_english_text_has_a_german_one_with_the_same_placeholders():
+    missing = [key for key in EN if key not in DE]
+    assert missing == []
+    extra = [key for key in DE if key not in EN and not key.startswith(GERMAN_ONLY_PREFIXES)]
+    assert extra == []
+    for key in EN.keys() & DE.keys():
+        assert placeholders(EN[key]) == placeholders(DE[key]), key
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({"LANG": "de_DE.UTF-8"}, "de"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LC_ALL": "de_AT", "LANG": "en_US"}, "de"),
+     ({}, "en")],
+)
+def test_the_locale_picks_the_language(monkeypatch, env, expected):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert i18n.set_language(None) == expected
+    assert i18n.set_language("en" if expected == "de" else "de") != expected  # an explicit choice wins
+
+
+def test_errors_name_the_field_and_what_is_allowed_in_both_languages():
+    error = SpecError("lr", "must be greater than 0.0 and at most 10.0; got -1")
+    assert i18n.explain(error, "-1") == "Learning rate: must be greater than 0.0 and at most 10.0; got -1"
+    i18n.set_language("de")
+    assert i18n.explain(error, "-1") == (
+        "Lernrate: erlaubt ist eine Zahl größer als 0 und höchstens 10 (eingegeben: -1)"
+    )
+    assert i18n.explain(SpecError("layers", "each width must be from 1 to 256; got 0"), "0").startswith(
+        "Schichten (Neuronen): erlaubt sind 0 bis 8 Schichten mit je 1 bis 256 Neuronen"
+    )
+    assert i18n.number(2676) == "2.676"
+
+
+async def test_the_app_speaks_german_when_asked():
+    i18n.set_language("de")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        text = screen_text(app)
+        assert "Epoch 0 / 300" in text  # the word people and scripts look for stays the same
+        assert "Test-Genauigkeit" in text and "Leertaste startet das Training" in text
+        assert "Karte" in text and "Start/Pause" in text
+
+
+def test_run_app_honours_the_lang_flag(monkeypatch):
+    from tui import app as app_module
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    opened = []
+    monkeypatch.setattr(app_module.ML101App, "run", lambda self: opened.append(i18n.language()))
+    assert app_module.run_app(lang="de") == 0
+    assert opened == ["de"]
+
+
+def test_run_app_refuses_an_unknown_preset_before_opening():
+    from tui import app as app_module
+
+    with pytest.raises(SpecError) as error:
+        app_module.run_app(preset="nope")
+    assert error.value.field == "preset"
