@@ -168,6 +168,8 @@ EN = {
     "help.group_other": "More",
     # messages
     "msg.start": "Press space to start training · s: one epoch · ?: all keys",
+    "msg.loading_torch": "Loading PyTorch … (a second or two)",
+    "msg.training": "Training … space pauses · u: map before/after · 2: curves",
     "msg.done": "Goal reached after {epochs} epochs: test accuracy {accuracy}. Space trains further.",
     "msg.diverged": "Training blew up at epoch {epoch}: learning rate {lr} is too big. Try {smaller}, then r.",
     "msg.diverged_blocked": "Training blew up. Lower the learning rate (key 4) or start again with r.",
@@ -347,6 +349,8 @@ DE = {
     "help.group_settings": "Einstellungen (wenn ein Feld ausgewählt ist)",
     "help.group_other": "Weitere",
     "msg.start": "Leertaste startet das Training · s: eine Epoch · ?: alle Tasten",
+    "msg.loading_torch": "PyTorch wird geladen … (ein, zwei Sekunden)",
+    "msg.training": "Training läuft … Leertaste: Pause · u: Karte vorher/nachher · 2: Kurven",
     "msg.done": "Ziel erreicht nach {epochs} Epochen: Test-Genauigkeit {accuracy}. Leertaste trainiert weiter.",
     "msg.diverged": "Training explodiert in Epoch {epoch}: Lernrate {lr} ist zu groß. Versuch {smaller}, dann r.",
     "msg.diverged_blocked": "Das Training ist explodiert. Lernrate senken (Taste 4) oder mit r neu starten.",

@@ -136,6 +136,8 @@ class TrainScreen(Screen):
         if state.diverged and state.diverged != self._announced_divergence:
             self.say(t("msg.diverged", epoch=state.epoch, lr=f"{state.exp.lr:g}", smaller=f"{state.exp.lr / 10:g}"),
                      error=True)
+        elif state.running and (old is None or not old.running):
+            self.say(t("msg.training"))
         elif old is not None and old.running and not state.running and state.epoch >= state.target:
             self.say(t("msg.done", epochs=state.epoch, accuracy=f"{state.metrics.test_accuracy:.3f}"))
         self._announced_divergence = state.diverged
@@ -184,6 +186,8 @@ class TrainScreen(Screen):
             self._reject(source, err.field, f"{explain(err, typed)}. {t('error.kept', old=self._old_value(err.field))}")
             return
         _clear_error(source)
+        if new.backend == "torch" and self.exp.backend != "torch":
+            self.say(t("msg.loading_torch"))  # the first PyTorch model takes a second or two to import
         self._show_experiment(new)
         self._send("change", {name: getattr(new, name) for name in (*changes, "preset")})
 
