@@ -81,3 +81,13 @@ def test_run_app_refuses_an_unknown_preset_before_opening():
     with pytest.raises(SpecError) as error:
         app_module.run_app(preset="nope")
     assert error.value.field == "preset"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_message_fits_the_message_line_at_80_columns(lang):
+    i18n.set_language(lang)
+    sample = dict(epochs=10000, accuracy="0.980", fields=i18n.field_label("layers"), epoch=1234, lr="0.5",
+                  smaller="0.05")
+    for key in (key for key in EN if key.startswith("msg.") and key != "msg.preset"):
+        text = i18n.t(key, **{name: sample[name] for name in placeholders(EN[key])})
+        assert len(text) <= 78 - 2, (key, text)  # 80 minus padding, minus the "✗ " an error gets
