@@ -17,7 +17,7 @@ from engine.errors import SpecError
 from engine.spec import RULES
 from tui.i18n_strings import STRINGS
 
-LANGUAGES = ("en", "de")
+LANGUAGES = tuple(STRINGS)
 _language = "en"
 
 

@@ -9,7 +9,8 @@ from tui_helpers import make_app, screen_text, settled
 
 from engine.errors import SpecError
 from tui import i18n
-from tui.i18n_strings import DE, EN
+from tui.i18n_de import DE
+from tui.i18n_en import EN
 
 GERMAN_ONLY_PREFIXES = ("rule.",)  # English errors use the engine's own words
 
