@@ -23,6 +23,13 @@ class MapView:
     untrained: bool = False
     neuron: tuple[int, int] | None = None  # (hidden layer, unit), 0-based
 
+    def within(self, layers: tuple[int, ...]) -> MapView:
+        """This view, or the output's if the chosen neuron is not in a network of these layers."""
+        n = self.neuron
+        if n is None or (0 <= n[0] < len(layers) and 0 <= n[1] < layers[n[0]]):
+            return self
+        return MapView(self.untrained, None)
+
 
 @dataclass(frozen=True)
 class Points:

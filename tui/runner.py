@@ -137,10 +137,11 @@ class _TrainingLoop:
             self.view, self.grid_stale = args[0], True
         elif command == "grid_size":
             self.grid_size, self.grid_stale = args, True
-        elif command == "pause" or (command == "toggle" and self.running):
-            self.running = False
-        elif command in ("play", "toggle"):
-            self._play()
+        elif command == "toggle":
+            if self.running:
+                self.running = False
+            else:
+                self._play()
         elif command == "step":
             self.running = False
             trainer.run(1)
@@ -253,12 +254,7 @@ class _TrainingLoop:
         self.dirty = True
 
     def _effective_view(self) -> MapView:
-        """The asked-for view, or the output if the asked-for neuron no longer exists."""
-        neuron = self.view.neuron
-        layers = self.trainer.exp.layers
-        if neuron is not None and not (0 <= neuron[0] < len(layers) and 0 <= neuron[1] < layers[neuron[0]]):
-            return MapView(self.view.untrained, None)
-        return self.view
+        return self.view.within(self.trainer.exp.layers)
 
     def _state(self) -> TrainingState:
         trainer = self.trainer

@@ -134,7 +134,7 @@ class TrainScreen(Screen):
         self.query_one(BoundaryMap).show(state.grid, state.grid_id, state.window, state.points, kind)
         self.query_one(LossPlot).show(state.history)
         if state.diverged and state.diverged != self._announced_divergence:
-            self.say(t("msg.diverged", epoch=state.epoch, lr=f"{state.exp.lr:g}", smaller=f"{state.exp.lr / 10:g}"),
+            self.say(t("msg.diverged", epoch=state.epoch + 1, lr=f"{state.exp.lr:g}", smaller=f"{state.exp.lr / 10:g}"),
                      error=True)
         elif state.running and (old is None or not old.running):
             self.say(t("msg.training"))
@@ -208,10 +208,7 @@ class TrainScreen(Screen):
         return value_text(self.exp, field) if hasattr(self.exp, field) else "-"
 
     def _reject(self, source, field: str, text: str) -> None:
-        for node in source.ancestors_with_self:
-            if hasattr(node, "show_error"):
-                node.show_error(field, text)
-                break
+        _show_error_at(source, field, text)
         self.say(text, error=True)
 
     def _show_experiment(self, exp: Experiment) -> None:
@@ -221,9 +218,8 @@ class TrainScreen(Screen):
                 editor.show(exp)
             else:
                 editor.exp = exp  # shown when it mounts
-        neuron = self.view.neuron
-        if neuron is not None and not (neuron[0] < len(exp.layers) and neuron[1] < exp.layers[neuron[0]]):
-            self._set_view(replace(self.view, neuron=None))
+        if self.view.within(exp.layers) != self.view:
+            self._set_view(self.view.within(exp.layers))
 
     # actions ----------------------------------------------------------------------------------------
     def _send(self, command: str, *args) -> None:
@@ -285,12 +281,10 @@ class TrainScreen(Screen):
     def action_panel(self, name: str) -> None:
         self.query_one(Tabs).active = f"tab-{name}"
         self._show_panel(name)
-        if name == "net":
-            self.query_one(LayerList).focus()
-        elif name == "settings":
-            self.query_one("#set-preset").focus()
-        else:
-            self.set_focus(None)
+        # query, not query_one: in the first moments the editors may not be mounted yet (Lazy)
+        target = {"net": LayerList, "settings": "#set-preset"}.get(name)
+        widgets = list(self.query(target)) if target else []
+        self.set_focus(widgets[0] if widgets else None)
 
     def action_leave_field(self) -> None:
         self.set_focus(None)
@@ -298,12 +292,18 @@ class TrainScreen(Screen):
     # the message line -------------------------------------------------------------------------------
     def say(self, text: str, error: bool = False) -> None:
         line = Text(f"✗ {text}" if error else text, style=Style(bold=error), no_wrap=True, overflow="ellipsis")
-        self.query_one("#message", Static).update(line)
-        self.query_one("#message").set_class(error, "-error")
+        message = self.query_one("#message", Static)
+        message.update(line)
+        message.set_class(error, "-error")
+
+
+def _show_error_at(source, field: str | None, text: str | None) -> None:
+    """Explain at the editor that asked (the nearest one with `show_error`); `None` clears its errors."""
+    for node in source.ancestors_with_self:
+        if hasattr(node, "show_error"):
+            node.show_error(field, text)
+            return
 
 
 def _clear_error(source) -> None:
-    for node in source.ancestors_with_self:
-        if hasattr(node, "show_error"):
-            node.show_error(None)
-            break
+    _show_error_at(source, None, None)
