@@ -1,11 +1,22 @@
 """The ml101 app: its screens (one mode each), the keys that work everywhere, the command palette.
 
-`run_app` is what `ml101` without a command runs. Screens live in tui/screens/, one file each; a new one
-is added as a mode in `ML101App.__init__` and gets palette entries and help for its keys for free.
+`run_app` is what `ml101` without a command runs. Screens live in tui/screens/, one file each, listed in
+`SCREENS`; each is a mode, made once and kept, so switching back finds it as it was (training goes on).
+Every screen gets palette entries and help for its keys for free.
+
+What screens may rely on (and must offer):
+- `app.train_screen`: the Train screen (its `.exp` is the experiment as edited, `.state` the latest
+  TrainingState with metrics, or None before the first snapshot; `.request(source, changes)` applies
+  changes as if typed, `{"preset": name}` included).
+- `app.screen_of(mode)`: the screen of a mode, made on first use.
+- Every screen offers `async relabel()`: re-read all its words after a language switch.
+- The attack screen offers `apply_notebook("poison" | "steal")`: the workshop notebook's settings.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from functools import partial
 
 from textual.app import App
@@ -41,6 +52,17 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text or None)
 
 
+SCREENS = {  # mode: (module, class); a mode whose module is not there yet is left out
+    "train": ("tui.screens.train", "TrainScreen"),
+    "learn": ("tui.screens.learn", "LearnScreen"),
+    "attack": ("tui.screens.attack", "AttackScreen"),
+}
+
+
+def _make(module: str, name: str, *args):
+    return getattr(importlib.import_module(module), name)(*args)
+
+
 class ML101App(App):
     CSS_PATH = "ml101.tcss"
     TITLE = "ml101"
@@ -55,9 +77,23 @@ class ML101App(App):
     def __init__(self, exp: Experiment, trainer=None) -> None:
         super().__init__()
         translate_bindings(self)
-        from tui.screens.train import TrainScreen
+        self._screens: dict = {}
+        self._factories = {"train": partial(_make, "tui.screens.train", "TrainScreen", exp, trainer)}
+        for mode, (module, name) in SCREENS.items():
+            if mode != "train" and importlib.util.find_spec(module) is not None:
+                self._factories[mode] = partial(_make, module, name)
+        for mode in self._factories:
+            self.add_mode(mode, partial(self.screen_of, mode))
 
-        self.add_mode("train", lambda: TrainScreen(exp, trainer))
+    def screen_of(self, mode: str):
+        """The one screen of `mode`, made the first time it is asked for."""
+        if mode not in self._screens:
+            self._screens[mode] = self._factories[mode]()
+        return self._screens[mode]
+
+    @property
+    def train_screen(self):
+        return self.screen_of("train")
 
     def action_help(self) -> None:
         from tui.widgets.dialogs import HelpScreen
