@@ -22,6 +22,8 @@ class History:
         return epoch % self.stride == 0
 
     def add(self, epoch, train_loss, test_loss, train_accuracy, test_accuracy) -> None:
+        if not self.wants(epoch):  # an off-stride point would be dropped at the next thinning anyway
+            return
         if self._n == self.capacity:
             # Keep the points on the doubled stride: a row survives when its epoch is a multiple of it.
             self.stride *= 2

@@ -193,6 +193,9 @@ def parse_layers(value: Any) -> tuple[int, ...]:
     return tuple(widths)
 
 
+MIN_TRAIN_POINTS = 4  # fewer cannot show both classes and a boundary
+
+
 def validate(exp: Experiment) -> None:
     for name, rule in RULES.items():
         value = getattr(exp, name)
@@ -223,6 +226,14 @@ def validate(exp: Experiment) -> None:
         if act not in ACTIVATIONS:
             raise SpecError("activations", f"must each be one of {', '.join(ACTIVATIONS)}; got {act!r}")
     n_train = exp.samples - math.ceil(exp.test_fraction * exp.samples)
+    if n_train < MIN_TRAIN_POINTS and not exp.is_csv:
+        raise SpecError(
+            "test_fraction",
+            f"leaves {n_train} of {exp.samples} points for training; at least {MIN_TRAIN_POINTS} are needed "
+            "(a smaller test fraction or more samples)",
+        )
+    if exp.device == "cuda" and exp.backend != "torch":
+        raise SpecError("device", "cuda needs backend torch (the NumPy backend runs on the CPU); use auto or cpu")
     if exp.batch_size > n_train and not exp.is_csv:
         raise SpecError(
             "batch_size", f"must be at most the {n_train} training points (or 0 for all); got {exp.batch_size}"

@@ -152,7 +152,7 @@ class Trainer:
         self.diverged = (
             f"Training diverged at epoch {self.epoch + 1}: the loss became {loss}. The steps are too big: "
             f"try a smaller learning rate than {self.exp.lr:g} (e.g. {self.exp.lr / 10:g}) or the adam optimizer, "
-            "then reset."
+            "and train again from a fresh start."
         )
 
     def check(self) -> None:

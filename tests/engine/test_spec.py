@@ -61,3 +61,16 @@ def test_every_preset_validates_and_round_trips():
     for name in PRESETS:
         exp = preset(name)
         assert Experiment.from_dict(exp.to_dict()) == exp
+
+
+def test_a_split_that_leaves_almost_nothing_to_train_on_is_refused_naming_the_test_fraction():
+    with pytest.raises(SpecError) as err:
+        preset("quick").with_changes(samples=10, test_fraction=0.9)
+    assert err.value.field == "test_fraction" and "1 of 10" in err.value.message
+
+
+def test_cuda_with_the_numpy_backend_is_refused_instead_of_silently_running_on_the_cpu():
+    with pytest.raises(SpecError) as err:
+        preset("quick").with_changes(backend="numpy", device="cuda")
+    assert err.value.field == "device" and "torch" in err.value.message
+    assert preset("quick").with_changes(backend="torch", device="cuda").device == "cuda"
