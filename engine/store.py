@@ -4,6 +4,7 @@ An experiment file is a NumPy `.npz` archive (a zip of plain arrays) holding
     meta        the settings and progress as JSON text (format "ml101-experiment", version 1)
     W0, b0, …   the trained weights, layer by layer (W of shape (out, in), b of shape (out,))
     X, y        the exact data points, so edited or CSV data reopens as it was
+    test_mask   only for points edited by hand: which of X are test points (else the split rule decides)
     history     the training curves (epoch, train_loss, test_loss, train_accuracy, test_accuracy)
 
 Why not pickle: unpickling runs code chosen by whoever made the file. `np.load(allow_pickle=False)` only
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.data import Dataset, window_around
+from engine.data import Dataset, Split, window_around
 from engine.errors import SpecError
 from engine.history import COLUMNS, History
 from engine.spec import Experiment
@@ -180,6 +181,10 @@ def save_experiment(path, trainer) -> None:
     }
     arrays = {"meta": np.array(json.dumps(meta)), "X": trainer.dataset.X, "y": trainer.dataset.y,
               "history": history.as_array()}
+    if getattr(trainer, "custom_split", False):  # edited points: the split rule would not give them back
+        s = trainer.split
+        arrays["X"], arrays["y"] = np.concatenate([s.X_train, s.X_test]), np.concatenate([s.y_train, s.y_test])
+        arrays["test_mask"] = np.arange(len(arrays["y"])) >= len(s.y_train)
     for i, (W, b) in enumerate(trainer.params()):
         arrays[f"W{i}"], arrays[f"b{i}"] = W, b
     for i, (W, b) in enumerate(trainer.initial_params):
@@ -260,6 +265,15 @@ def _history(arrays: dict, meta: dict, where: str) -> History | None:
     return History.from_array(rows, stride)
 
 
+def _test_mask(arrays: dict, n: int, where: str) -> np.ndarray | None:
+    mask = arrays.get("test_mask")
+    if mask is None:
+        return None
+    if mask.dtype.kind != "b" or mask.shape != (n,) or mask.all() or not mask.any():
+        raise SpecError(where, "has an unreadable test_mask (one true/false per point, both kinds needed)")
+    return mask
+
+
 def load_experiment(path):
     """A Trainer exactly as saved: settings, data, weights, epoch and curves."""
     from engine.trainer import Trainer
@@ -283,7 +297,11 @@ def load_experiment(path):
     params = _layer_arrays(arrays, exp, "", where)
     initial = _layer_arrays(arrays, exp, "init_", where) if "init_W0" in arrays else None
     history = _history(arrays, meta, where)
+    mask = _test_mask(arrays, len(dataset), where)
     trainer = Trainer(exp, dataset=dataset, params=params)
+    if mask is not None:
+        X, y = dataset.X, dataset.y
+        trainer.use_split(Split(X[~mask], y[~mask], X[mask], y[mask]))
     if initial is not None:
         trainer.initial_params = initial
     trainer.epoch = int(epoch)

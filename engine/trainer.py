@@ -54,6 +54,7 @@ class Trainer:
         self.exp = exp
         self.dataset = dataset if dataset is not None else load_dataset(exp)
         self.split: Split = split(self.dataset, exp.test_fraction, exp.split_seed)
+        self.custom_split = False  # True once points were edited by hand (or loaded so): saved as they are
         self._new_model(params)
 
     # building ----------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class Trainer:
             # Load and split first: a missing CSV file must leave the trainer as it was.
             dataset = load_dataset(new)
             self.split = split(dataset, new.test_fraction, new.split_seed)
-            self.exp, self.dataset = new, dataset
+            self.exp, self.dataset, self.custom_split = new, dataset, False
             self._new_model()
             return "data"
         self.exp = new
@@ -101,7 +102,18 @@ class Trainer:
         """Train on edited points from now on (same split rule); the model starts again."""
         self.dataset = dataset
         self.split = split(dataset, self.exp.test_fraction, self.exp.split_seed)
+        self.custom_split = False
         self._new_model()
+
+    def use_split(self, points: Split) -> None:
+        """Train and test on exactly these points from now on (edited by hand, or loaded so). The model, the
+        epoch and the curves stay: training on shows what the new points do to it."""
+        X = np.concatenate([points.X_train, points.X_test])
+        y = np.concatenate([points.y_train, points.y_test])
+        self.dataset = Dataset(X, y, self.dataset.name, self.dataset.window)
+        self.split, self.custom_split = points, True
+        self._train = self.net.prepare(points.X_train, points.y_train)
+        self._test = self.net.prepare(points.X_test, points.y_test)
 
     # training ----------------------------------------------------------------------------------------
     def run(self, epochs: int) -> int:
