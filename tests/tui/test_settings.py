@@ -17,9 +17,9 @@ def config_dir(tmp_path, monkeypatch):
 
 
 def test_saved_settings_come_back(config_dir):
-    save_settings(Settings(language="de", theme="textual-ansi", preset="overfit", threads=2))
+    save_settings(Settings(language="de", theme="ansi-dark", preset="overfit", threads=2))
     s = load_settings(env={})
-    assert (s.language, s.theme, s.preset, s.threads) == ("de", "textual-ansi", "overfit", 2)
+    assert (s.language, s.theme, s.preset, s.threads) == ("de", "ansi-dark", "overfit", 2)
     assert s.problems == ()
 
 
@@ -33,11 +33,31 @@ def test_a_broken_file_is_reported_not_fatal(config_dir):
     config_dir.mkdir(parents=True)
     (config_dir / "config.toml").write_text('language = "fr"\ntheme = \nthreads = 0')
     s = load_settings(env={})
-    assert s == Settings() and "not readable TOML" in s.problems[0]
-    (config_dir / "config.toml").write_text('language = "fr"\nthreads = 0\ncolour = "red"')
+    assert s == Settings() and "not readable TOML" in str(s.problems[0])
+    (config_dir / "config.toml").write_text('language = "fr"\nthreads = 0\ncolour = "red"\ntheme = 3')
     s = load_settings(env={})
-    assert s == Settings() and len(s.problems) == 3
-    assert any("language" in p and "en or de" in p for p in s.problems)
+    assert s == Settings() and len(s.problems) == 4
+    text = [str(p) for p in s.problems]
+    assert any('language = "fr" ignored; allowed: en, de' in p for p in text), text
+    assert any("threads = 0 ignored; allowed: 1–64" in p for p in text), text
+    assert any("unknown setting 'colour'" in p for p in text), text
+
+
+def test_a_bad_environment_variable_is_named_and_the_file_value_kept(config_dir):
+    save_settings(Settings(threads=2, theme="nord"))
+    s = load_settings(env={"ML101_THREADS": "many", "ML101_THEME": "neon"})
+    assert (s.threads, s.theme) == (1, "textual-dark")  # the bad value replaced the file's, so: the default
+    assert {p.where for p in s.problems} == {"ML101_THREADS", "ML101_THEME"}
+
+
+def test_the_16_colour_theme_under_its_old_name_and_every_suggested_theme_exist(config_dir):
+    from textual.theme import BUILTIN_THEMES
+
+    from tui.settings import THEMES
+
+    assert set(THEMES) <= set(BUILTIN_THEMES)
+    s = load_settings(env={"ML101_THEME": "textual-ansi"})
+    assert s.theme == "ansi-dark" and s.problems == ()
 
 
 def test_locale_picks_german():
