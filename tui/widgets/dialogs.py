@@ -29,7 +29,7 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
             groups.append((title, unique))
 
     add(t("help.group_app"), screen.app)
-    add(t("help.group_screen"), screen)
+    add(t(getattr(screen, "HELP_GROUP", "help.group_screen")), screen)  # each screen may name its group
     for widget in screen.query("*"):
         if type(widget) in seen or not type(widget).__module__.startswith("tui."):
             continue
