@@ -11,19 +11,27 @@ What screens may rely on (and must offer):
 - `app.screen_of(mode)`: the screen of a mode, made on first use.
 - Every screen offers `async relabel()`: re-read all its words after a language switch.
 - The attack screen offers `apply_notebook("poison" | "steal")`: the workshop notebook's settings.
+
+App keys: t/e/x switch to the Train, Learn and attack screens, L switches English ↔ German (every screen
+made so far relabels itself), P opens the presets menu, F5-F8 load the four workshop notebooks directly.
+`run_app` reads the user settings (tui/settings.py): language, theme, preset and threads, each used unless
+the command line says otherwise; a bad value is shown as a notification and its default used.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
+from dataclasses import replace
 from functools import partial
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from engine.spec import DEFAULT_PRESET, Experiment
-from tui.i18n import binding, set_language, translate_bindings
+from engine.spec import Experiment
+from tui.i18n import binding, language, set_language, t, translate_bindings
+from tui.settings import Problem, Settings
 
 
 def screen_actions(screen) -> list[tuple[str, str, object]]:
@@ -72,11 +80,22 @@ class ML101App(App):
         binding("question_mark", "help", "help", key_display="?"),
         binding("q", "quit", "quit"),
         binding("ctrl+p", "command_palette", "palette", show=False),
+        binding("t", "mode('train')", "train"),
+        binding("e", "mode('learn')", "learn"),
+        binding("x", "mode('attack')", "attack", show=False),  # the footer is full at 80 columns
+        binding("L", "switch_language", "language", show=False),
+        binding("P", "presets", "presets", show=False),
+        binding("f5", "preset('notebook-numpy')", "notebook_numpy", show=False),
+        binding("f6", "preset('notebook-torch')", "notebook_torch", show=False),
+        binding("f7", "preset('notebook-poison')", "notebook_poison", show=False),
+        binding("f8", "preset('notebook-steal')", "notebook_steal", show=False),
     ]
 
-    def __init__(self, exp: Experiment, trainer=None) -> None:
+    def __init__(self, exp: Experiment, trainer=None, settings: Settings | None = None) -> None:
         super().__init__()
         translate_bindings(self)
+        self.settings = settings or Settings()
+        self.theme = self.settings.theme  # checked by load_settings against Textual's themes
         self._screens: dict = {}
         self._factories = {"train": partial(_make, "tui.screens.train", "TrainScreen", exp, trainer)}
         for mode, (module, name) in SCREENS.items():
@@ -95,26 +114,108 @@ class ML101App(App):
     def train_screen(self):
         return self.screen_of("train")
 
+    def on_mount(self) -> None:
+        for problem in self.settings.problems:
+            self.notify(problem_text(problem), severity="warning", timeout=15)
+
     def action_help(self) -> None:
         from tui.widgets.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    # screens ------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # The key of the screen you are on does nothing there: keep it out of the footer.
+        return not (action == "mode" and parameters and parameters[0] == self.current_mode)
 
-def run_app(lang: str | None = None, preset: str | None = None, load: str | None = None) -> int:
-    """Open the app on a preset (default: the workshop's quick start) or a saved experiment file.
+    async def action_mode(self, mode: str) -> bool:
+        """Show `mode`'s screen; False (and a notification) when this version has no such screen."""
+        if mode not in self._factories:
+            self.notify(t("app.no_attack"), severity="warning")
+            return False
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+            self.refresh_bindings()
+        return True
 
-    A bad preset name or file raises SpecError before the screen opens: the CLI prints it in one line."""
+    # presets ------------------------------------------------------------------------------------------
+    def action_presets(self) -> None:
+        from tui.widgets.presets_menu import PresetsMenu
+
+        if not isinstance(self.screen, PresetsMenu):
+            self.push_screen(PresetsMenu(), self._preset_chosen)
+
+    async def _preset_chosen(self, name: str | None) -> None:
+        if name:
+            await self.action_preset(name)
+
+    async def action_preset(self, name: str) -> None:
+        """A Train screen preset (shown there), or notebook-poison/-steal in the attack lab."""
+        from tui.widgets.presets_menu import ATTACK_NOTEBOOKS
+
+        if name in ATTACK_NOTEBOOKS:
+            if await self.action_mode("attack"):
+                applied = self.screen_of("attack").apply_notebook(ATTACK_NOTEBOOKS[name])
+                if inspect.isawaitable(applied):
+                    await applied
+            return
+        self.train_screen.request(self.train_screen, {"preset": name})
+        await self.action_mode("train")
+
+    # language -----------------------------------------------------------------------------------------
+    async def action_switch_language(self) -> None:
+        set_language("de" if language() == "en" else "en")
+        translate_bindings(self)
+        for screen in list(self._screens.values()):
+            for node in (screen, *screen.query("*")):  # widgets' keys too, e.g. the network editor's
+                translate_bindings(node)
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                await relabel()
+        self.refresh_bindings()
+        self.notify(t("app.language_now"), timeout=3)
+
+
+def problem_text(problem: Problem) -> str:
+    """A config problem in the current language: where, which setting, what is allowed."""
+    if problem.kind == "unreadable":
+        return t("app.config_unreadable", where=problem.where, detail=problem.allowed)
+    if problem.kind == "unknown":
+        return t("app.config_unknown", where=problem.where, setting=problem.setting)
+    return t("app.config_value", where=problem.where, setting=problem.setting, value=problem.value,
+             allowed=problem.allowed)
+
+
+def run_app(lang: str | None = None, preset: str | None = None, load: str | None = None,
+            settings: Settings | None = None) -> int:
+    """Open the app on a preset or a saved experiment file.
+
+    The command line wins over the user settings (`settings`, read from the config file and ML101_*
+    variables when not given), which win over the defaults: language from the locale, the quick preset.
+    A bad preset name or file on the command line raises SpecError before the screen opens: the CLI
+    prints it in one line. A theme picked in the app (command palette: Theme) is saved for next time."""
     from engine.spec import preset as preset_experiment
+    from tui.settings import load_settings, save_settings
 
-    set_language(lang)
-    exp = preset_experiment(preset or DEFAULT_PRESET)
+    settings = settings or load_settings()
+    set_language(lang or settings.language or None)
+    exp = preset_experiment(preset or settings.preset)
+    if exp.threads != settings.threads:
+        exp = exp.with_changes(threads=settings.threads)
     trainer = None
     if load:
         from engine.store import load_experiment
 
         trainer = load_experiment(load)
         exp = trainer.exp
-    ML101App(exp, trainer).run()
+    app = ML101App(exp, trainer, settings)
+    app.run()
+    if app.theme != settings.theme:
+        saved = load_settings(env={})  # the file's values, not the environment's
+        if not saved.problems:  # never overwrite a file the user still has to fix
+            try:
+                save_settings(replace(saved, theme=app.theme))
+            except OSError:
+                pass  # a read-only config folder: the theme is simply not remembered
     return 0
