@@ -85,10 +85,10 @@ class ML101App(App):
         binding("x", "mode('attack')", "attack", show=False),  # the footer is full at 80 columns
         binding("L", "switch_language", "language", show=False),
         binding("P", "presets", "presets", show=False),
-        binding("f5", "preset('notebook-numpy')", "notebook_numpy", show=False),
-        binding("f6", "preset('notebook-torch')", "notebook_torch", show=False),
-        binding("f7", "preset('notebook-poison')", "notebook_poison", show=False),
-        binding("f8", "preset('notebook-steal')", "notebook_steal", show=False),
+        binding("f5", "preset('notebook-numpy')", "notebook_numpy", key_display="F5", show=False),
+        binding("f6", "preset('notebook-torch')", "notebook_torch", key_display="F6", show=False),
+        binding("f7", "preset('notebook-poison')", "notebook_poison", key_display="F7", show=False),
+        binding("f8", "preset('notebook-steal')", "notebook_steal", key_display="F8", show=False),
     ]
 
     def __init__(self, exp: Experiment, trainer=None, settings: Settings | None = None) -> None:

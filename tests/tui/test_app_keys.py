@@ -1,0 +1,188 @@
+"""The app's own keys: t/e/x switch screens, P opens the presets menu, F5-F8 load the workshop notebooks."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.screen import Screen
+from textual.widgets import Static
+from tui_helpers import make_app, screen_text, settled, until
+
+from tui.screens.learn import LearnScreen
+from tui.screens.train import TrainScreen
+from tui.widgets.dialogs import HelpScreen, binding_groups
+from tui.widgets.presets_menu import PresetsMenu
+
+
+class FakeAttackScreen(Screen):
+    """Stands in for the attack lab: records which notebook the app asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notebooks: list[str] = []
+
+    def compose(self):
+        yield Static("attack lab", id="fake")
+
+    def apply_notebook(self, kind: str) -> None:
+        self.notebooks.append(kind)
+
+    async def relabel(self) -> None:
+        pass
+
+
+def with_fake_attack(app):
+    app._factories["attack"] = FakeAttackScreen
+    if "attack" not in app._modes:
+        app.add_mode("attack", lambda: app.screen_of("attack"))
+    return app
+
+
+def without_attack(app):
+    app._factories.pop("attack", None)
+    return app
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_t_e_x_switch_screens_and_each_keeps_its_state():
+    app = with_fake_attack(make_app())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("s")
+        await settled(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, LearnScreen), "e shows the Learn screen")
+        assert "Lesson 1 of 8" in screen_text(app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, FakeAttackScreen), "x shows the attack lab")
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "t shows the Train screen")
+        assert "Epoch 1 / 300" in screen_text(app)  # the same Train screen, training state kept
+
+
+async def test_the_key_of_the_screen_you_are_on_is_not_in_its_footer():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "e Learn" in footer and "t Train" not in footer
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, LearnScreen), "e shows the Learn screen")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "t Train" in footer and "e Learn" not in footer
+
+
+async def test_x_without_an_attack_lab_says_so():
+    app = without_attack(make_app())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainScreen)
+        assert "The attack lab is not part of this version of ml101 yet." in notifications(app)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, TrainScreen)
+
+
+async def test_presets_menu_lists_every_preset_and_a_number_loads_one():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("e", "P")  # from the Learn screen: the preset lands on the Train screen, shown
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "P opens the menu")
+        text = screen_text(app)
+        for words in ("Presets for the host", "1  NumPy notebook", "2  PyTorch notebook", "3  Poisoning notebook",
+                      "4  Stealing notebook", "5  Quick start", "6  Overfitting", "Notebook 1 exactly"):
+            assert words in text, words
+        await pilot.press("6")
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "the Train screen shows the preset")
+        await settled(pilot)
+        assert app.train_screen.exp.preset == "overfit"
+        assert "Epoch 0 / 2000" in screen_text(app)
+
+
+async def test_presets_menu_closes_with_escape_and_picks_with_enter():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "P opens the menu")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "Esc closes the menu")
+        assert app.train_screen.exp.preset == "quick"
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "P opens the menu")
+        await pilot.press("down", "end", "enter")  # arrows move through the list, Enter picks: the last one
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "Enter picks")
+        assert app.train_screen.exp.preset == "overfit"
+
+
+async def test_f5_loads_the_numpy_notebook_on_the_train_screen():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("e", "f5")
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "F5 shows the Train screen")
+        await settled(pilot)
+        exp = app.train_screen.exp
+        assert (exp.preset, exp.layers, exp.optimizer, exp.lr, exp.epochs) == (
+            "notebook-numpy", (25, 50, 50, 25), "sgd", 0.01, 10_000)
+        assert "Epoch 0 / 10000" in screen_text(app)
+
+
+async def test_f7_f8_and_the_menu_open_the_attack_notebooks():
+    app = with_fake_attack(make_app())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, FakeAttackScreen), "F7 shows the attack lab")
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("t", "P", "3")
+        await until(pilot, lambda: app.screen_of("attack").notebooks == ["poison", "steal", "poison"],
+                    "each asked for its notebook")
+        assert isinstance(app.screen, FakeAttackScreen)
+
+
+async def test_help_lists_the_app_keys_on_every_screen():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settled(pilot)
+        for screen_key in ("t", "e"):
+            await pilot.press(screen_key)
+            await pilot.pause()
+            groups = binding_groups(app.screen)
+            await pilot.press("question_mark")
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen), "? shows the help")
+            console = Console(width=100, file=io.StringIO(), record=True)
+            console.print(app.screen.query_one("#help-text").content)
+            shown = console.export_text()
+            ids = set()
+            for _, bindings in groups:
+                for b in bindings:
+                    ids.add(b.id)
+                    assert app.get_key_display(b) in shown and b.description in shown, b
+            assert {"train", "learn", "attack", "language", "presets", "notebook_numpy", "notebook_torch",
+                    "notebook_poison", "notebook_steal"} <= ids
+            assert "F5" in shown and "NumPy notebook" in shown and "Deutsch" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+        assert "Learn" in [title for title, _ in groups]  # the Learn screen's own keys have their own title
+
+
+async def test_the_palette_finds_the_presets_menu_by_name():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Presets")
+        await until(pilot, lambda: "Presets" in screen_text(app).split("\n", 3)[-1], "the palette finds it")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "the palette opened the menu")
