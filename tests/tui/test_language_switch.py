@@ -1,0 +1,84 @@
+"""L switches every screen between English and German while training state and edits stay as they were."""
+
+from __future__ import annotations
+
+import string
+
+from tui_helpers import make_app, screen_text, settled, until
+
+from tui import i18n
+from tui.i18n_app import DE, EN
+from tui.screens.learn import LearnScreen
+from tui.screens.train import TrainScreen
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_l_switches_the_train_screen_to_german_and_back_keeping_training():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        app.train_screen.request(app.train_screen, {"lr": 0.05})
+        await pilot.press("s", "s", "s")
+        await until(pilot, lambda: app.train_screen.state.epoch == 3, "three epochs ran")
+        await settled(pilot)
+        assert "One epoch" in footer(app)
+        await pilot.press("L")
+        await until(pilot, lambda: "Eine Epoch" in footer(app), "the footer speaks German")
+        assert i18n.language() == "de" and "Deutsch" in notifications(app)
+        assert "One epoch" not in footer(app) and "Lernen" in footer(app)
+        if hasattr(TrainScreen, "relabel"):  # the Train screen re-reads its own words
+            await until(pilot, lambda: "Karte" in screen_text(app), "the panels speak German")
+        state = app.train_screen.state
+        assert (state.epoch, app.train_screen.exp.lr) == (3, 0.05)  # nothing was reset
+        await pilot.press("L")
+        await until(pilot, lambda: "One epoch" in footer(app), "the footer speaks English again")
+        assert i18n.language() == "en" and "English" in notifications(app)
+        await settled(pilot)
+        assert (app.train_screen.state.epoch, app.train_screen.exp.lr) == (3, 0.05)
+        assert "Epoch 3 / 300" in screen_text(app)
+
+
+async def test_screens_made_before_the_switch_speak_the_new_language():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("e")  # the Learn screen exists now ...
+        await until(pilot, lambda: isinstance(app.screen, LearnScreen), "the Learn screen shows")
+        await pilot.press("t", "L", "e")  # ... is relabelled while out of sight, and shown again
+        await until(pilot, lambda: isinstance(app.screen, LearnScreen), "the Learn screen shows again")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Lektion 1 von 8" in text and "Trainieren" in text
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Lernen" in screen_text(app) and "Tasten" in screen_text(app)  # the help's groups too
+
+
+async def test_the_palette_switches_the_language_by_name():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Deutsch")
+        await until(pilot, lambda: "Deutsch" in screen_text(app).split("\n", 3)[-1], "the palette finds it")
+        await pilot.press("enter")
+        await until(pilot, lambda: i18n.language() == "de", "the language switched")
+        await until(pilot, lambda: "Eine Epoch" in footer(app), "the footer speaks German")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_app_word_is_in_both_languages_with_the_same_placeholders():
+    assert sorted(EN) == sorted(DE)
+    for key in EN:
+        assert placeholders(EN[key]) == placeholders(DE[key]), key
