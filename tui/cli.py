@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ml101",
         description="Machine Learning 101 in the terminal. Without a command, the app opens.",
     )
-    parser.add_argument("--lang", choices=("en", "de"), help="language of the app (default: from the locale)")
-    parser.add_argument("--preset", help="preset to open the app with")
+    parser.add_argument("--lang", choices=("en", "de"),
+                        help="language of the app (default: the config's, then the locale)")
+    parser.add_argument("--preset", help="preset to open the app with (default: the config's, then quick)")
     parser.add_argument("--load", metavar="FILE", help="experiment file to open the app with")
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
     from tui import cli_train
