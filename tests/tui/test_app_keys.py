@@ -97,8 +97,8 @@ async def test_presets_menu_lists_every_preset_and_a_number_loads_one():
         await pilot.press("e", "P")  # from the Learn screen: the preset lands on the Train screen, shown
         await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "P opens the menu")
         text = screen_text(app)
-        for words in ("Presets for the host", "1  NumPy notebook", "2  PyTorch notebook", "3  Poisoning notebook",
-                      "4  Stealing notebook", "5  Quick start", "6  Overfitting", "Notebook 1 exactly"):
+        for words in ("Presets for the host", "1 NumPy notebook", "2 PyTorch notebook", "3 Poisoning notebook",
+                      "4 Stealing notebook", "5 Quick start", "6 Overfitting", "Notebook 1 exactly"):
             assert words in text, words
         await pilot.press("6")
         await until(pilot, lambda: isinstance(app.screen, TrainScreen), "the Train screen shows the preset")

@@ -6,6 +6,7 @@ It only chooses; the app applies the choice (Train screen presets there, noteboo
 from __future__ import annotations
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -40,9 +41,10 @@ class PresetsMenu(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     PresetsMenu { align: center middle; }
-    PresetsMenu > Vertical { width: 90%; max-width: 100; height: auto; max-height: 90%;
+    PresetsMenu > Vertical { width: 100%; max-width: 100; height: auto; max-height: 100%;
                              border: thick $primary; background: $surface; }
-    PresetsMenu OptionList { height: auto; max-height: 1fr; border: none; }
+    PresetsMenu OptionList, PresetsMenu OptionList:focus { height: auto; max-height: 1fr; border: none;
+                                                           padding: 0; }
     PresetsMenu #presets-hint { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
@@ -57,8 +59,11 @@ class PresetsMenu(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options = []
         for key, name in CHOICES:
-            prompt = Text.assemble((f"{key}  ", Style(bold=True)), (title(name), Style(bold=True)), "\n   ",
-                                   (explanation(name), Style(dim=True)))
+            prompt = Table.grid(padding=(0, 1))  # a wrapped explanation stays indented under its title
+            prompt.add_column(no_wrap=True)
+            prompt.add_column()
+            prompt.add_row(Text(key, Style(bold=True)), Text(title(name), Style(bold=True)))
+            prompt.add_row("", Text(explanation(name), Style(dim=True)))
             options.append(Option(prompt, id=name))
         with Vertical() as box:
             box.border_title = t("presets.title")
