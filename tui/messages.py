@@ -59,6 +59,7 @@ class TrainingState:
     ack: int  # the last command the worker has applied (see TrainingRunner.send)
     parameter_count: int = 0
     device: str = "cpu"
+    custom_data: bool = False  # the training points were edited by hand
 
 
 class Snapshot(Message):
@@ -116,3 +117,46 @@ class GridSizeChanged(Message):
         super().__init__()
         self.nx = nx
         self.ny = ny
+
+
+class FileDone(Message):
+    """The worker saved, opened or exported `path` (`kind`: csv, npz or torch for an export), or could not:
+    then `error` says why and the experiment is as it was."""
+
+    def __init__(self, action: str, path: str, kind: str | None = None, error: BaseException | None = None,
+                 exp: Experiment | None = None, epoch: int = 0) -> None:
+        super().__init__()
+        self.action = action
+        self.path = path
+        self.kind = kind
+        self.error = error
+        self.exp = exp
+        self.epoch = epoch
+
+
+class DataEdited(Message):
+    """A hand edit of the training points was applied (`edit`), refused (`error`) or undone (`undone`)."""
+
+    def __init__(self, edit, train_points: int, error: BaseException | None = None, undone: bool = False,
+                 undo_left: int = 0) -> None:
+        super().__init__()
+        self.edit = edit
+        self.train_points = train_points
+        self.error = error
+        self.undone = undone
+        self.undo_left = undo_left
+
+
+class DataEditRequested(Message):
+    """The map's cursor asks for a hand edit at (x, y): kind "add" (with `label`), "flip", "delete" or "undo"."""
+
+    def __init__(self, kind: str, x: float = 0.0, y: float = 0.0, label: int | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.x = x
+        self.y = y
+        self.label = label
+
+
+class CursorLeft(Message):
+    """The map's cursor mode ended (escape, or the focus went elsewhere)."""

@@ -8,6 +8,8 @@ training of about 50 ms, and posts a `Snapshot` of plain numbers and arrays back
 - with a fresh boundary grid at most three times a second while training, since the map changes slowly and
   every map redraw costs terminal bytes.
 There are no per-step UI calls, so training speed does not depend on the screen.
+Files (save, open, export) and hand edits of the data happen here too, since they read or replace the
+Trainer; each answers with a `FileDone` or `DataEdited` message.
 """
 
 from __future__ import annotations
@@ -21,11 +23,22 @@ import traceback
 import numpy as np
 from textual.worker import Worker, get_current_worker
 
+from engine import data_edit
 from engine.errors import SpecError
 from engine.history import COLUMNS
 from engine.spec import Experiment
 from engine.trainer import Trainer
-from tui.messages import MapView, Points, SettingApplied, SettingRejected, Snapshot, TrainingFailed, TrainingState
+from tui.messages import (
+    DataEdited,
+    FileDone,
+    MapView,
+    Points,
+    SettingApplied,
+    SettingRejected,
+    Snapshot,
+    TrainingFailed,
+    TrainingState,
+)
 
 CHUNK_SECONDS = 0.05
 SNAPSHOT_SECONDS = 0.1
@@ -34,6 +47,9 @@ IDLE_WAIT_SECONDS = 0.1  # how long a paused worker waits for a command before i
 HISTORY_ROWS = 400
 MAX_GRID = (160, 100)
 NO_LIMIT = sys.maxsize
+MAX_UNDO = 500  # hand edits kept for undo; each is one copy of the training points (≈ 30 KB for 900)
+EXPORTERS = {"csv": "export_history_csv", "npz": "export_weights_npz", "torch": "export_torch"}
+FILE_ERRORS = (SpecError, OSError, ValueError, ImportError)  # a file's fault or the disk's: told, not a bug
 
 
 class TrainingRunner:
@@ -99,6 +115,7 @@ class _TrainingLoop:
         self.dirty = True
         self.last_post = 0.0
         self.posted_running = False
+        self.undo: list = []  # earlier training points, newest last
 
     def run(self, cancelled) -> None:
         self._safely(self._build)
@@ -130,6 +147,9 @@ class _TrainingLoop:
         if command == "load":
             self._load(args[0])
             return
+        if command in ("save", "open", "export"):
+            self._file(command, *args)
+            return
         trainer = self.trainer
         if trainer is None:
             return
@@ -150,6 +170,10 @@ class _TrainingLoop:
             self._new_model()
         elif command == "change":
             self._change(args[0])
+        elif command == "edit":
+            self._edit(*args)
+        elif command == "undo":
+            self._undo()
         else:
             raise ValueError(f"unknown command {command!r}")
 
@@ -167,6 +191,8 @@ class _TrainingLoop:
         except SpecError as exc:
             self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
             return
+        if cost == "data":
+            self.undo.clear()  # the edited points are gone: nothing left to undo
         if cost != "live":
             self._new_model()
         elif "epochs" in changes:
@@ -189,8 +215,51 @@ class _TrainingLoop:
             self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
             return
         self.running = False
+        self.undo.clear()
         self._new_model()
         self.host.post_message(SettingApplied(("preset",), "data"))
+
+    # files and hand edits -------------------------------------------------------------------------------
+    def _file(self, action: str, path: str, kind: str | None = None) -> None:
+        from engine import export
+        from engine.store import load_experiment, save_experiment
+
+        try:
+            if action == "open":
+                trainer = load_experiment(path)  # the current experiment stays unless this succeeds
+                self.trainer, self.running = trainer, False
+                self.undo.clear()
+                self._new_model()
+            elif action == "save":
+                save_experiment(path, self.trainer)
+            else:
+                getattr(export, EXPORTERS[kind])(path, self.trainer)
+        except FILE_ERRORS as exc:
+            self.host.post_message(FileDone(action, path, kind, error=exc))
+            return
+        self.host.post_message(FileDone(action, path, kind, exp=self.trainer.exp, epoch=self.trainer.epoch))
+
+    def _edit(self, kind: str, x: float, y: float, label: int | None = None) -> None:
+        trainer = self.trainer
+        before = trainer.split
+        try:
+            if kind == "add":
+                points, edit = data_edit.add_point(before, x, y, label)
+            else:
+                points, edit = getattr(data_edit, f"{kind}_nearest")(before, x, y)
+        except SpecError as exc:
+            self.host.post_message(DataEdited(None, len(before.y_train), error=exc))
+            return
+        self.undo.append(before)
+        del self.undo[:-MAX_UNDO]
+        trainer.use_split(points)
+        self.host.post_message(DataEdited(edit, len(points.y_train), undo_left=len(self.undo)))
+
+    def _undo(self) -> None:
+        trainer, undone = self.trainer, bool(self.undo)
+        if undone:
+            trainer.use_split(self.undo.pop())
+        self.host.post_message(DataEdited(None, len(trainer.split.y_train), undone=undone, undo_left=len(self.undo)))
 
     def _new_model(self) -> None:
         self._set_target()
@@ -281,6 +350,7 @@ class _TrainingLoop:
             ack=self.ack,
             parameter_count=trainer.exp.parameter_count(),
             device=str(getattr(trainer.net, "device", "cpu")),
+            custom_data=trainer.custom_split,
         )
 
     # errors -------------------------------------------------------------------------------------------

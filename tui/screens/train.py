@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from engine.errors import SpecError
 from engine.spec import Experiment, preset
 from engine.trainer import Trainer
-from tui.i18n import binding, explain, field_label, t, translate_bindings
+from tui.i18n import binding, explain, field_label, has, t, translate_bindings
 from tui.messages import (
     ChangeRequested,
     GridSizeChanged,
@@ -35,8 +35,10 @@ from tui.messages import (
     TrainingState,
 )
 from tui.runner import TrainingRunner
+from tui.screens.train_files import FilesAndEdits
 from tui.widgets.architecture import ArchitectureEditor, LayerList
 from tui.widgets.boundary_map import BoundaryMap
+from tui.widgets.data_cursor import DataCursorMap
 from tui.widgets.dialogs import ErrorScreen
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.map_legend import MapLegend
@@ -48,7 +50,7 @@ COLUMN_OF = {"map": "left", "plot": "left", "net": "right", "settings": "right"}
 WIDE = (120, 40)
 
 
-class TrainScreen(Screen):
+class TrainScreen(FilesAndEdits, Screen):
     AUTO_FOCUS = None  # keys go to the screen until the user picks a field: space must start training
     BINDINGS = [
         binding("space", "toggle_run", "play"),
@@ -67,6 +69,12 @@ class TrainScreen(Screen):
         binding("3", "panel('net')", "panel_net", show=False),
         binding("4", "panel('settings')", "panel_settings", show=False),
         binding("escape", "leave_field", "leave_field", key_display="Esc", show=False),
+        binding("c", "edit_data", "edit_data", show=False),
+        binding("ctrl+s", "save", "save", key_display="^s", show=False),
+        binding("ctrl+o", "open", "open", key_display="^o", show=False),
+        binding("E", "export", "export", show=False),
+        # Textual only hints at ctrl+q on ctrl+c; people stop a long training run with ctrl+c, so it quits here.
+        binding("ctrl+c", "app.quit", "quit_ctrl_c", key_display="^c", show=False),
     ]
 
     def __init__(self, exp: Experiment, trainer: Trainer | None = None) -> None:
@@ -78,6 +86,8 @@ class TrainScreen(Screen):
         self.runner = TrainingRunner(self, self.exp, trainer)
         self.settled = asyncio.Event()  # set while the screen shows a paused state with every command applied
         self._announced_divergence: str | None = None
+        self._said: tuple = ("msg.start", False, {})  # the message line's key and values, re-read by relabel
+        self._edited = False  # the legend says so when the points were edited by hand
         self.editor = ArchitectureEditor(self.exp, id="architecture")
         self.settings = SettingsPanel(self.exp, id="settings")
 
@@ -87,7 +97,7 @@ class TrainScreen(Screen):
         with Horizontal(id="panels"):
             with Vertical(id="left", classes="column"):
                 with Horizontal(id="panel-map", classes="panel"):
-                    yield BoundaryMap(id="map")
+                    yield DataCursorMap(id="map")
                     yield MapLegend(id="legend")
                 with Vertical(id="panel-plot", classes="panel"):
                     yield LossPlot(id="plot")
@@ -102,12 +112,35 @@ class TrainScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        for name in PANELS:
-            self.query_one(f"#panel-{name}").border_title = t(f"panel.{name}")
+        self._show_titles()
         self._show_panel("map")
         self._update_legend()
-        self.say(t("msg.start"))
+        self.say("msg.start")
         self.runner.start()
+
+    def _show_titles(self) -> None:
+        for name in PANELS:
+            self.query_one(f"#panel-{name}").border_title = t(f"panel.{name}")
+            self.query_one(f"#tab-{name}", Tab).label = t(f"panel.{name}")
+
+    async def relabel(self) -> None:
+        """Every word again in the language now set; training, the worker and the settings go on as they are."""
+        translate_bindings(self)
+        for widget in self.query("*"):
+            if widget._bindings.key_to_bindings and type(widget).__module__.startswith("tui."):
+                translate_bindings(widget)
+        self._show_titles()
+        for editor in (self.editor, self.settings):
+            if editor.is_mounted:
+                await editor.recompose()
+                editor.show(self.exp, force=True)
+        if self.state is not None:
+            self.query_one(StatusLine).show(self.state)
+        self.query_one(LossPlot).refresh()
+        self._update_legend()
+        text, error, values = self._said
+        self.say(text, error, **values)
+        self.refresh_bindings()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE[0] and self.size.height >= WIDE[1], "-wide")
@@ -134,13 +167,16 @@ class TrainScreen(Screen):
         self.query_one(BoundaryMap).show(state.grid, state.grid_id, state.window, state.points, kind)
         self.query_one(LossPlot).show(state.history)
         if state.diverged and state.diverged != self._announced_divergence:
-            self.say(t("msg.diverged", epoch=state.epoch + 1, lr=f"{state.exp.lr:g}", smaller=f"{state.exp.lr / 10:g}"),
-                     error=True)
+            self.say("msg.diverged", error=True, epoch=state.epoch + 1, lr=f"{state.exp.lr:g}",
+                     smaller=f"{state.exp.lr / 10:g}")
         elif state.running and (old is None or not old.running):
-            self.say(t("msg.training"))
+            self.say("msg.training")
         elif old is not None and old.running and not state.running and state.epoch >= state.target:
-            self.say(t("msg.done", epochs=state.epoch, accuracy=f"{state.metrics.test_accuracy:.3f}"))
+            self.say("msg.done", epochs=state.epoch, accuracy=f"{state.metrics.test_accuracy:.3f}")
         self._announced_divergence = state.diverged
+        if state.custom_data != self._edited:
+            self._edited = state.custom_data
+            self._update_legend()
         if self.runner.is_settled(state) and state.grid is not None:
             self.settled.set()
         else:
@@ -156,7 +192,7 @@ class TrainScreen(Screen):
         self._reject(self.settings, event.field, explain(SpecError(event.field, event.message)))
 
     def on_training_failed(self, event: TrainingFailed) -> None:
-        self.say(t("msg.failed"), error=True)
+        self.say("msg.failed", error=True)
         self.app.push_screen(ErrorScreen(event.error, event.details))
 
     def on_grid_size_changed(self, event: GridSizeChanged) -> None:
@@ -187,7 +223,7 @@ class TrainScreen(Screen):
             return
         _clear_error(source)
         if new.backend == "torch" and self.exp.backend != "torch":
-            self.say(t("msg.loading_torch"))  # the first PyTorch model takes a second or two to import
+            self.say("msg.loading_torch")  # the first PyTorch model takes a second or two to import
         self._show_experiment(new)
         self._send("change", {name: getattr(new, name) for name in (*changes, "preset")})
 
@@ -228,7 +264,7 @@ class TrainScreen(Screen):
 
     def action_toggle_run(self) -> None:
         if self.state is not None and self.state.diverged:
-            self.say(t("msg.diverged_blocked"), error=True)
+            self.say("msg.diverged_blocked", error=True)
             return
         self._send("toggle")
 
@@ -237,11 +273,11 @@ class TrainScreen(Screen):
 
     def action_reset(self) -> None:
         self._send("reset", True)
-        self.say(t("msg.reset"))
+        self.say("msg.reset")
 
     def action_new_data(self) -> None:
         if self.exp.is_csv:
-            self.say(t("msg.csv_no_new_data"), error=True)
+            self.say("msg.csv_no_new_data", error=True)
             return
         self.request(self, {"data_seed": (self.exp.data_seed + 1) % 2**31})
 
@@ -266,19 +302,21 @@ class TrainScreen(Screen):
         self._update_legend()
 
     def _update_legend(self) -> None:
-        self.query_one(MapLegend).show(self.view, self.query_one(BoundaryMap).points_mode)
+        self.query_one(MapLegend).show(self.view, self.query_one(BoundaryMap).points_mode, self.cursor_legend(),
+                                       self._edited)
 
     def action_toggle_accuracy(self) -> None:
         plot = self.query_one(LossPlot)
         plot.show_accuracy = not plot.show_accuracy
-        self.say(t("msg.plot_accuracy" if plot.show_accuracy else "msg.plot_loss"))
+        self.say("msg.plot_accuracy" if plot.show_accuracy else "msg.plot_loss")
 
     def action_toggle_log(self) -> None:
         plot = self.query_one(LossPlot)
         plot.log_scale = not plot.log_scale
-        self.say(t("msg.log_on" if plot.log_scale else "msg.log_off"))
+        self.say("msg.log_on" if plot.log_scale else "msg.log_off")
 
     def action_panel(self, name: str) -> None:
+        self.leave_cursor()
         self.query_one(Tabs).active = f"tab-{name}"
         self._show_panel(name)
         # query, not query_one: in the first moments the editors may not be mounted yet (Lazy)
@@ -290,7 +328,10 @@ class TrainScreen(Screen):
         self.set_focus(None)
 
     # the message line -------------------------------------------------------------------------------
-    def say(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False, **values) -> None:
+        """Show `text` on the message line: a key of the word tables (with its values) or a finished line."""
+        self._said = (text, error, values)
+        text = t(text, **values) if has(text) else text
         line = Text(f"✗ {text}" if error else text, style=Style(bold=error), no_wrap=True, overflow="ellipsis")
         message = self.query_one("#message", Static)
         message.update(line)

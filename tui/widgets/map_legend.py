@@ -1,4 +1,7 @@
-"""What the colours and glyphs on the boundary map mean, and which keys change the map."""
+"""What the colours and glyphs on the boundary map mean, and which keys change the map.
+
+In the data-editing mode (key c) the keys are the cursor's, with the cursor's position; points edited by
+hand are marked, since they stay until new data is drawn."""
 
 from __future__ import annotations
 
@@ -17,11 +20,13 @@ class MapLegend(Static):
     MapLegend { width: 27; height: auto; padding: 0 1; }
     """
 
-    def show(self, view: MapView, points_mode: str) -> None:
-        self.update(legend_text(view, points_mode, self.app.no_color))
+    def show(self, view: MapView, points_mode: str, cursor: tuple[float, float] | None = None,
+             edited: bool = False) -> None:
+        self.update(legend_text(view, points_mode, self.app.no_color, cursor, edited))
 
 
-def legend_text(view: MapView, points_mode: str, mono: bool) -> Text:
+def legend_text(view: MapView, points_mode: str, mono: bool, cursor: tuple[float, float] | None = None,
+                edited: bool = False) -> Text:
     text = Text()
     text.append(t("map.untrained") if view.untrained else t("map.trained"), Style(bold=True))
     text.append("\n")
@@ -49,14 +54,27 @@ def legend_text(view: MapView, points_mode: str, mono: bool) -> Text:
             for label in (0, 1):
                 text.append(glyph, Style(color=Color.from_rgb(*POINT_COLOURS[label]), bold=True))
             text.append(f"  {t(name)}\n")
+    if edited:
+        text.append(f"✎ {t('map.edited')}\n", Style(bold=True))
     text.append("\n")
-    for keys, hint in (
+    keys_and_hints = (
         ("u", t("map.key_view")),
         ("n N", t("map.key_neuron")),
         ("o", t("map.key_output")),
         ("p", t("map.key_points", mode=t(f"map.points_{points_mode}"))),
-    ):
-        text.append(f"{keys:<3} ", Style(bold=True))
+    )
+    if cursor is not None:
+        text.append(t("map.cursor", x=f"{cursor[0]:.2f}", y=f"{cursor[1]:.2f}") + "\n", Style(bold=True))
+        keys_and_hints = (
+            ("←→↑↓", t("map.key_move")),
+            ("0 1", t("map.key_add")),
+            ("f", t("map.key_flip")),
+            ("x", t("map.key_delete")),
+            ("z", t("map.key_undo")),
+            ("Esc", t("map.key_done")),
+        )
+    for keys, hint in keys_and_hints:
+        text.append(f"{keys:<{4 if cursor else 3}} ", Style(bold=True))
         text.append(f"{hint}\n")
     text.rstrip()
     return text

@@ -1,0 +1,128 @@
+"""The Train screen's files and hand edits: save (ctrl+s), open (ctrl+o), export (E), edit the points (c).
+
+A mixin of `TrainScreen`, kept apart so that each file stays short. Dialogs ask; the worker reads and
+writes (it owns the Trainer) and answers with `FileDone` / `DataEdited`; this side tells the user.
+"""
+
+from __future__ import annotations
+
+from engine.errors import SpecError
+from tui.i18n import explain, t
+from tui.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
+from tui.widgets.data_cursor import DataCursorMap
+from tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog, default_name, shown
+
+
+def file_error(error: BaseException, path: str) -> str:
+    """One line for what went wrong with a file: the file's fault, the disk's, or a missing PyTorch."""
+    if isinstance(error, SpecError):
+        return explain(error)
+    if isinstance(error, ImportError):
+        return t("file.no_torch")
+    if isinstance(error, OSError):
+        return t("file.os_error", name=shown(path), reason=error.strerror or str(error))
+    return f"{shown(path)}: {error}"
+
+
+def coordinates(x: float, y: float) -> dict:
+    return {"x": f"{x:.2f}", "y": f"{y:.2f}"}
+
+
+class FilesAndEdits:
+    """Actions and worker answers for files and hand edits (mixed into TrainScreen)."""
+
+    # files ------------------------------------------------------------------------------------------
+    def _epoch(self) -> int:
+        return self.state.epoch if self.state is not None else 0
+
+    def action_save(self) -> None:
+        if self.state is not None and self.state.diverged:
+            self.say("file.diverged", error=True)
+            return
+        self.app.push_screen(SaveDialog(default_name(self.exp, self._epoch())), self._save_to)
+
+    def _save_to(self, path: str | None) -> None:
+        if path:
+            self._send("save", path)
+
+    def action_open(self) -> None:
+        from tui.settings import recent_experiments
+
+        self.app.push_screen(OpenDialog(recent_experiments()), self._open_from)
+
+    def _open_from(self, path: str | None) -> None:
+        if path:
+            self._send("open", path)
+            self.say("file.opening", name=shown(path))
+
+    def action_export(self) -> None:
+        if self.state is not None and self.state.diverged:
+            self.say("file.diverged", error=True)
+            return
+        self.app.push_screen(ExportDialog(self.exp, self._epoch()), self._export_to)
+
+    def _export_to(self, choice) -> None:
+        if choice:
+            kind, path = choice
+            if kind == "torch":
+                self.say("msg.loading_torch")
+            self._send("export", path, kind)
+
+    def on_file_done(self, event: FileDone) -> None:
+        name = shown(event.path)
+        if event.error is not None:
+            reason = file_error(event.error, event.path)
+            self.say("file.open_failed" if event.action == "open" else "file.failed", error=True, reason=reason)
+            return
+        if event.action == "export":
+            self.say("file.exported", what=t(f"file.export_{event.kind}"), name=name)
+            return
+        from tui.settings import remember_experiment
+
+        remember_experiment(event.path)
+        if event.action == "save":
+            self.say("file.saved", name=name, epoch=event.epoch)
+        else:
+            self._show_experiment(event.exp)
+            self._update_legend()
+            self.say("file.opened", name=name, epoch=event.epoch)
+
+    # editing the points by hand ---------------------------------------------------------------------
+    def action_edit_data(self) -> None:
+        self.action_panel("map")
+        cursor = self.query_one(DataCursorMap)
+        cursor.start()
+        self._update_legend()
+        self.say("edit.start")
+
+    def on_data_edit_requested(self, event: DataEditRequested) -> None:
+        event.stop()
+        if event.kind == "move":
+            self._update_legend()
+        elif event.kind == "undo":
+            self._send("undo")
+        else:
+            self._send("edit", event.kind, event.x, event.y, event.label)
+
+    def on_cursor_left(self, event: CursorLeft) -> None:
+        self._update_legend()
+        self.say("edit.left")
+
+    def on_data_edited(self, event: DataEdited) -> None:
+        if event.error is not None:
+            self.say("edit.refused", error=True, reason=explain(event.error))
+        elif event.edit is not None:
+            e = event.edit
+            self.say(f"edit.{e.kind}", label=e.label, new=e.new_label, **coordinates(e.x, e.y))
+        elif event.undone:
+            self.say("edit.undone", n=event.train_points, left=event.undo_left)
+        else:
+            self.say("edit.nothing")
+
+    def cursor_legend(self) -> tuple[float, float] | None:
+        cursor = self.query_one(DataCursorMap)
+        return cursor.position() if cursor.editing else None
+
+    def leave_cursor(self) -> None:
+        self.query_one(DataCursorMap).stop()
+
