@@ -38,8 +38,9 @@ def add_point(split: Split, x: float, y: float, label: int) -> tuple[Split, Edit
 
 
 def nearest(split: Split, x: float, y: float) -> int:
-    """Index of the training point nearest to (x, y)."""
-    return int(np.argmin(np.sum((split.X_train - (x, y)) ** 2, axis=1)))
+    """Index of the training point nearest to (x, y); of equally near ones the newest (the one just added)."""
+    distances = np.sum((split.X_train - (x, y)) ** 2, axis=1)
+    return len(distances) - 1 - int(np.argmin(distances[::-1]))
 
 
 def flip_nearest(split: Split, x: float, y: float) -> tuple[Split, Edit]:
