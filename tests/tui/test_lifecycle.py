@@ -1,0 +1,74 @@
+"""Quitting while training ends the worker at once; shrinking the terminal to 40x12 and back breaks nothing."""
+
+from __future__ import annotations
+
+import pytest
+from tui_helpers import make_app, screen_text, settled, until
+
+STOP_SECONDS = 1.0  # the worker checks for cancellation after every ~50 ms chunk
+
+
+@pytest.mark.parametrize(("key", "backend"), [("q", "numpy"), ("ctrl+c", "numpy"), ("q", "torch")])
+async def test_quitting_while_training_stops_the_worker_thread(key, backend):
+    app = make_app(epochs=1_000_000, backend=backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        runner = app.screen.runner
+        await pilot.press("space")
+        await until(pilot, lambda: app.screen.state.running and app.screen.state.epoch > 0, "training runs")
+        await pilot.press(key)
+        await pilot.pause()
+        assert app._exit  # the app is on its way out
+    assert runner.stopped.wait(STOP_SECONDS), "the training thread was still running"
+
+
+async def test_quitting_from_the_data_cursor_mode_and_a_dialog_also_stops_the_worker():
+    app = make_app(epochs=1_000_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        runner = app.screen.runner
+        await pilot.press("space", "c")
+        await until(pilot, lambda: app.screen.state.running, "training runs")
+        await pilot.press("q")  # q is not one of the cursor's keys: it quits
+        await pilot.pause()
+    assert runner.stopped.wait(STOP_SECONDS)
+
+
+SIZES = [(40, 12), (80, 24), (40, 12), (120, 40), (41, 13), (80, 24)]
+
+
+async def test_resizing_down_to_40x12_and_back_while_training_does_not_crash():
+    app = make_app(epochs=1_000_000)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settled(pilot)
+        assert "Epoch 0" in screen_text(app)
+        await pilot.press("space")
+        await until(pilot, lambda: app.screen.state.running, "training runs")
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert app.size == (width, height)
+            assert "Epoch" in screen_text(app)
+        await pilot.press("space")
+        await settled(pilot)
+        assert "Epoch" in screen_text(app) and app.screen.state.epoch > 0
+
+
+@pytest.mark.parametrize("mode", ["cursor", "dialog", "help"])
+async def test_resizing_with_the_cursor_a_dialog_or_the_help_open_does_not_crash(mode):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press({"cursor": "c", "dialog": "ctrl+s", "help": "question_mark"}[mode])
+        if mode == "cursor":
+            for _ in range(20):
+                await pilot.press("shift+right", "shift+down")  # the far corner, then the map gets smaller
+        await pilot.pause()
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert screen_text(app).strip()
+        if mode == "cursor":
+            await pilot.press("1")  # the cursor is still inside the map and can add a point there
+            await settled(pilot)
+            assert app.screen.state.custom_data
