@@ -218,4 +218,7 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
                 save_settings(replace(saved, theme=app.theme))
             except OSError:
                 pass  # a read-only config folder: the theme is simply not remembered
+    from tui.fast_exit import exit_now_if_torch
+
+    exit_now_if_torch(app, 0)  # with PyTorch loaded, Python's teardown alone would take over a second
     return 0
