@@ -127,3 +127,11 @@ def test_the_fit_lesson_names_the_key_that_loads_overfit(lang):
     fit = next(lesson for lesson in load_lessons(lang) if lesson.id == "fit")
     assert "**o**" in fit.body and fit.action == "preset:overfit"
     assert {b.key: b.action for b in LearnScreen.BINDINGS}["o"] == "overfit"
+
+
+def test_the_layers_lesson_looks_right_at_80x24(snap_compare):
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        await show_lesson(pilot, "layers")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
