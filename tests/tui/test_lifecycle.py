@@ -72,3 +72,27 @@ async def test_resizing_with_the_cursor_a_dialog_or_the_help_open_does_not_crash
             await pilot.press("1")  # the cursor is still inside the map and can add a point there
             await settled(pilot)
             assert app.screen.state.custom_data
+
+
+def test_after_the_app_closed_with_torch_loaded_the_process_ends_at_once_with_its_output_flushed():
+    import subprocess
+    import sys
+
+    code = """
+import sys, types
+sys.modules["torch"] = types.ModuleType("torch")  # stands in for PyTorch: only its presence matters
+from tui.fast_exit import exit_now_if_torch
+
+class Closed:
+    return_code, is_headless = 0, False
+
+class Headless:
+    return_code, is_headless = 0, True
+
+exit_now_if_torch(Headless(), 5)  # a test's app: nothing happens
+print("written before the end", end="")
+exit_now_if_torch(Closed(), 3)
+print("never")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "written before the end", "")
