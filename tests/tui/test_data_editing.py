@@ -53,6 +53,25 @@ async def test_c_shows_a_cursor_that_arrows_move_and_escape_ends():
         assert app.screen.query_one("#panel-plot").has_class("-active")
 
 
+async def test_tab_away_ends_the_mode_and_the_help_lists_the_editing_keys():
+    from tui.widgets.dialogs import HelpScreen, binding_groups
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        cursor = await start_editing(pilot)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not cursor.editing and "Cursor at" not in screen_text(app)
+        await pilot.press("escape", "c", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        groups = binding_groups(app.screen_stack[0])
+        help_text = " | ".join(f"{title}: " + ", ".join(b.description for b in bindings) for title, bindings in groups)
+        for words in ("Edit points", "Editing points (after c)", "Add class 1", "Flip nearest", "Delete nearest",
+                      "Undo", "Save", "Open", "Export"):
+            assert words in help_text, words
+
+
 @pytest.mark.parametrize("no_color", [False, True])
 async def test_the_cursor_cell_is_visible_with_and_without_colour(monkeypatch, no_color):
     if no_color:

@@ -89,8 +89,11 @@ class FilesAndEdits:
 
     # editing the points by hand ---------------------------------------------------------------------
     def action_edit_data(self) -> None:
-        self.action_panel("map")
         cursor = self.query_one(DataCursorMap)
+        if cursor.editing:  # c again: the cursor only lost the focus (or never did)
+            cursor.focus()
+            return
+        self.action_panel("map")
         cursor.start()
         self._update_legend()
         self.say("edit.start")
@@ -103,6 +106,10 @@ class FilesAndEdits:
             self._send("undo")
         else:
             self._send("edit", event.kind, event.x, event.y, event.label)
+
+    def on_descendant_focus(self, event) -> None:
+        if not isinstance(event.widget, DataCursorMap):  # Tab or a click elsewhere ends the mode
+            self.leave_cursor()
 
     def on_cursor_left(self, event: CursorLeft) -> None:
         self._update_legend()
