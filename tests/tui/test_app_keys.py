@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
@@ -186,3 +187,16 @@ async def test_the_palette_finds_the_presets_menu_by_name():
         await until(pilot, lambda: "Presets" in screen_text(app).split("\n", 3)[-1], "the palette finds it")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "the palette opened the menu")
+
+
+async def test_f8_opens_the_attack_lab_on_the_stealing_notebook():
+    attack = pytest.importorskip("tui.screens.attack")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, attack.AttackScreen), "F8 shows the attack lab")
+        await pilot.pause()
+        assert "Stealing notebook" in screen_text(app)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "t goes back")
