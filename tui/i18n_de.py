@@ -222,7 +222,7 @@ DE = {
     "keyhelp.delete_point": "auch Entf oder Rücktaste",
     "keyhelp.undo": "auch Strg+z; viele Schritte zurück",
     "help.group_cursor": "Punkte bearbeiten (nach c)",
-    "map.edited": "Punkte von Hand bearbeitet",
+    "map.edited": "Punkte selbst geändert",
     "map.cursor": "Cursor bei ({x}, {y})",
     "map.key_move": "bewegen (⇧: um 5)",
     "map.key_add": "Klasse 0 / 1 dazu",
