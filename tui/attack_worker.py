@@ -191,10 +191,20 @@ class AttackFinished(Message):
         self.error, self.bug, self.details = error, bug, details
 
 
-def start_job(host, job: Job, generation: int) -> Worker:
-    """Run `job` in a thread worker of `host`; `host` receives AttackProgress and one AttackFinished."""
+def start_job(host, job: Job, generation: int, stopped: threading.Event | None = None) -> Worker:
+    """Run `job` in a thread worker of `host`; `host` receives AttackProgress and one AttackFinished.
+
+    `stopped` is set when the thread has really ended (a cancelled Textual worker reports "cancelled" at
+    once, while its thread still runs to the engine's next check)."""
 
     def work() -> None:
+        try:
+            run()
+        finally:
+            if stopped is not None:
+                stopped.set()
+
+    def run() -> None:
         worker = get_current_worker()
         last = [0.0]
 

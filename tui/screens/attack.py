@@ -9,6 +9,8 @@ the two maps one above the other on the right.
 
 from __future__ import annotations
 
+import threading
+
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -87,12 +89,15 @@ class AttackScreen(Screen):
         self.show_defended = False
         self._generation = 0
         self._worker = None
+        self.stopped = threading.Event()  # set when the last job's thread has ended
+        self.stopped.set()
         self._cancelling = False
         self._message: tuple[str, dict, bool] = ("attack.msg.start", {}, False)
 
     # layout -----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Tabs(*(Tab(t(f"attack.panel.{name}"), id=f"attack-tab-{name}") for name in PANELS), id="attack-tabs")
+        yield Tabs(*(Tab(t(f"attack.panel.{name}"), id=f"attack-tab-{name}") for name in PANELS), id="attack-tabs",
+                   active=f"attack-tab-{self.panel}")  # a recompose keeps the panel that was shown
         with Horizontal(id="attack-panels"):
             with Vertical(id="attack-left"):
                 with VerticalScroll(id="attack-panel-setup", classes="attack-panel"):
@@ -150,8 +155,8 @@ class AttackScreen(Screen):
     def _show_result(self) -> None:
         result = self.result
         pictures = () if result is None else result.pictures
-        if len(pictures) > 2 and self.show_defended:
-            pictures = (pictures[0], pictures[2])
+        if len(pictures) > 2:
+            pictures = (pictures[0], pictures[2 if self.show_defended else 1])
         window = MOONS_WINDOW if result is None else result.window
         for side, picture in zip(("left", "right"), (*pictures, None, None)[:2], strict=True):
             key = f"attack.map.empty_{side}" if picture is None else picture.title
@@ -274,7 +279,8 @@ class AttackScreen(Screen):
         self.job = Job(kind, self.settings, self.seeds, self.exp)
         self.progress = None
         self._cancelling = False
-        self._worker = start_job(self, self.job, self._generation)
+        self.stopped = threading.Event()
+        self._worker = start_job(self, self.job, self._generation, self.stopped)
         self.say(f"attack.msg.started_{kind}")
 
     @property
@@ -326,7 +332,7 @@ def _pm(row: dict, name: str) -> str:
     if value is None:
         return "–"
     spread = row.get(f"{name}_std", 0.0)
-    return f"{value:.3f}" + (f" ±{spread:.2f}" if spread else "")
+    return f"{value:.3f}" + (f" ±{spread:.2f}" if spread >= 0.005 else "")  # a spread that rounds to 0: not shown
 
 
 def numbers_text(result: RunResult | None, seeds: int) -> Text:
@@ -345,10 +351,10 @@ def numbers_text(result: RunResult | None, seeds: int) -> Text:
         if s.defense != "none":
             text.append("  ")
             text.append(f"{t('attack.num.defended')} {_pm(row, 'defended_test_accuracy')}", bold)
-        details = [t("attack.num.flipped", n=f"{row['flipped']:g}")]
+        details = [t("attack.num.flipped", n=round(row["flipped"]))]
         if "defense_touched" in row:
-            details.append(t("attack.num.defense", touched=f"{row['defense_touched']:g}",
-                             caught=f"{row['defense_caught']:g}"))
+            details.append(t("attack.num.defense", touched=round(row["defense_touched"]),
+                             caught=round(row["defense_caught"])))
         if "target_hit" in row:
             details.append(t("attack.num.target", hit=round(100 * row["target_hit"]),
                              clean=round(100 * row["target_hit_clean"])))
@@ -359,7 +365,7 @@ def numbers_text(result: RunResult | None, seeds: int) -> Text:
         text.append(f"{t('attack.num.data')} {_pm(row, 'fidelity_data')}", bold)
         details = [t("attack.num.copy", copy=_pm(row, "surrogate_test_accuracy"),
                      victim=f"{row['victim_test_accuracy']:.3f}"),
-                   t("attack.num.queries", used=f"{row['queries']:g}", budget=row["budget"])]
+                   t("attack.num.queries", used=round(row["queries"]), budget=row["budget"])]
     details.append(t("attack.num.runs", settings=describe(s), runs=runs))
     text.append("\n")
     text.append(" · ".join(details), Style(dim=True))

@@ -103,7 +103,7 @@ def amount_text(s: AttackSettings) -> str:
 def describe(s: AttackSettings) -> str:
     """The settings in a few words, to say which settings a result belongs to."""
     if s.attack == "steal":
-        return t("attack.short.steal", strategy=s.steal_strategy, n=s.budget, output=t(f"attack.output.{s.output}"))
+        return f"{s.steal_strategy}, {t(f'attack.output.{s.output}')}"
     amount = t("attack.short.count", n=s.count) if s.uses_count else f"{s.fraction * 100:g} %"
     defense = "" if s.defense == "none" else f", {t('attack.label.defense')}: {t(f'attack.defense.{s.defense}')}"
     return f"{s.poison_strategy} {amount}{defense}"
