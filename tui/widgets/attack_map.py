@@ -1,7 +1,7 @@
 """The attack lab's boundary map: the Train screen's map plus marked points (poisoned, target, queries).
 
 A marked point gets its own glyph, in colour and without: poisoned points are diamonds (hollow = now class
-0, filled = now class 1) in red, the target a bullseye, the victim's answered queries plus/minus signs.
+0, filled = now class 1) in magenta, the target a bullseye, the victim's answered queries plus/minus signs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tui.widgets.boundary_map import (
     level_colour,
 )
 
-POISON_COLOUR = (255, 40, 60)
+POISON_COLOUR = (245, 60, 245)  # magenta: stands out on blue and orange alike
 TARGET_COLOUR = (255, 255, 255)
 GLYPHS = {  # (kind, label) → glyph; the same with and without colour, so the legend has one set of words
     ("poisoned", 0): "◇", ("poisoned", 1): "◆",
