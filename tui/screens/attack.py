@@ -25,6 +25,7 @@ from tui.attack_worker import AttackFinished, AttackProgress, CurveResult, Job, 
 from tui.i18n import binding, explain, t, translate_bindings
 from tui.messages import GridSizeChanged
 from tui.widgets.attack_curve import AttackCurve, curve_key
+from tui.widgets.attack_curve import legend_text as curve_legend
 from tui.widgets.attack_map import AttackMap, MapTitle, legend_text
 from tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text, describe
 from tui.widgets.dialogs import ErrorScreen
@@ -45,7 +46,7 @@ class AttackScreen(Screen):
     AttackScreen #attack-maps { height: 1fr; }
     AttackScreen .attack-map-box { width: 1fr; height: 1fr; }
     AttackScreen .attack-map-box.-left { margin-right: 1; }
-    AttackScreen #attack-legend { height: auto; padding: 0 1; }
+    AttackScreen #attack-legend, AttackScreen #attack-curve-legend { height: auto; padding: 0 1; }
     AttackScreen #attack-numbers { height: auto; padding: 0 1; background: $panel; }
     AttackScreen #attack-progress { height: 1; padding: 0 1; text-style: bold; }
     AttackScreen #attack-message { height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap;
@@ -104,6 +105,7 @@ class AttackScreen(Screen):
                     yield AttackSetup(id="attack-setup")
                 with Vertical(id="attack-panel-curve", classes="attack-panel"):
                     yield AttackCurve(id="attack-curve")
+                    yield Static(id="attack-curve-legend")
             with Vertical(id="attack-panel-maps", classes="attack-panel"):
                 with Horizontal(id="attack-maps"):
                     for side in ("left", "right"):
@@ -168,7 +170,12 @@ class AttackScreen(Screen):
         self.query_one("#attack-numbers", Static).update(numbers_text(result, self.seeds))
 
     def _show_curve(self) -> None:
-        self.query_one(AttackCurve).show(self.settings, self.curves)
+        series = self.query_one(AttackCurve).show(self.settings, self.curves)
+        legend = curve_legend(series, self.app.no_color)
+        if series:
+            runs = len(next(iter(self.curves.values())).rows[0].get("seeds", ()))
+            legend.append(f"  ({t('attack.curve.runs', runs=runs)})", Style(dim=True))
+        self.query_one("#attack-curve-legend", Static).update(legend)
 
     # the message line -------------------------------------------------------------------------------
     def say(self, key: str, error: bool = False, **values) -> None:
@@ -251,10 +258,10 @@ class AttackScreen(Screen):
     def apply_notebook(self, kind: str) -> None:
         """The workshop notebook's attack: "poison" (last 50 %, no defence) or "steal" (train, 900, label)."""
         self.settings = AttackSettings.notebook(kind, self.settings)
-        self._show_settings()
-        self._show_curve()
-        self._show_panel("setup")
-        self.say(f"attack.msg.notebook_{kind}")
+        self.panel = "setup"
+        self._message = (f"attack.msg.notebook_{kind}", {}, False)
+        if self.is_mounted:  # otherwise on_mount shows it all
+            self._show_everything()
 
     async def relabel(self) -> None:
         """New words after a language switch; settings, results and a running job are kept."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rich.color import Color
+from rich.style import Style
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
@@ -59,6 +61,20 @@ def series_for(settings, curves: dict) -> list[Series]:
     return series
 
 
+def legend_text(series: list[Series], mono: bool) -> Text:
+    """Which line is which, below the plot: each line's marker (or colour) and name."""
+    text = Text()
+    for i, s in enumerate(series):
+        if text:
+            text.append("  ")
+        if mono:
+            text.append(MONO_MARKERS[i % len(MONO_MARKERS)] * 2, Style(bold=True))
+        else:
+            text.append("━━", Style(color=Color.from_rgb(*COLOURS[i % len(COLOURS)]), bold=True))
+        text.append(f" {s.label}")
+    return text
+
+
 class AttackCurve(PlotextPlot):
     DEFAULT_CSS = """
     AttackCurve { width: 1fr; height: 1fr; min-height: 6; }
@@ -69,10 +85,11 @@ class AttackCurve(PlotextPlot):
         self._settings = None
         self._series: list[Series] = []
 
-    def show(self, settings, curves: dict) -> None:
+    def show(self, settings, curves: dict) -> list[Series]:
         self._settings = settings
         self._series = series_for(settings, curves)
         self.refresh()
+        return self._series
 
     def render(self):
         if self._settings is None or not self._series:
@@ -87,7 +104,8 @@ class AttackCurve(PlotextPlot):
         mono = self.app.no_color
         for i, s in enumerate(self._series):
             marker = MONO_MARKERS[i % len(MONO_MARKERS)] if mono else "braille"
-            plt.plot(s.x, s.y, label=s.label, color=COLOURS[i % len(COLOURS)], marker=marker)
+            # no plotext legend: it would cover the top left, where every poisoning curve starts
+            plt.plot(s.x, s.y, color=COLOURS[i % len(COLOURS)], marker=marker)
         plt.ylim(0, 1.02)
         plt.yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
         if self._settings.attack == "poison":
