@@ -303,3 +303,33 @@ def test_every_message_fits_the_message_line_at_80_columns(lang):
     for key in (key for key in EN if key.startswith("attack.msg.")):
         text = i18n.t(key, **{name: sample[name] for name in placeholders(EN[key])})
         assert len(text) <= 76, (key, text)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [AttackSettings(poison_strategy=name, defense=defense) for name, defense in
+     (("class", "loss"), ("boundary", "early"), ("cluster", "none"), ("target", "knn"), ("backdoor", "none"))]
+    + [AttackSettings(attack="steal", steal_strategy=name, budget=100, output=output) for name, output in
+       (("data", "rounded"), ("uniform", "noisy"), ("active", "probability"))],
+    ids=lambda s: f"{s.attack}-{s.strategy}",
+)
+def test_every_strategy_gives_pictures_to_draw(settings):
+    result = run_job(Job("run", settings, 1, SHORT))
+    assert 2 <= len(result.pictures) <= 3
+    for picture in result.pictures:
+        assert picture.grid.shape == (120, 160) and np.isfinite(picture.grid).all()
+    kinds = {marks.kind for picture in result.pictures for marks in picture.marks}
+    if settings.attack == "steal":
+        assert kinds == {"query"} and len(result.pictures[1].marks[0].X) == 100
+    elif settings.strategy in ("target", "backdoor"):
+        assert "target" in kinds and "target_hit" in result.numbers
+
+
+def test_the_amount_stays_within_what_the_engine_allows():
+    s = AttackSettings(fraction=0.95)
+    assert s.step_amount(1).step_amount(1).fraction == 1.0
+    assert AttackSettings(fraction=0.05).step_amount(-1).step_amount(-1).fraction == 0.0
+    steal = AttackSettings(attack="steal", budget=10)
+    assert steal.step_amount(-1).budget == 10
+    assert AttackSettings(attack="steal", budget=5000).step_amount(1).budget == 5000
+    assert AttackSettings(poison_strategy="target", count=1).step_amount(-1).count == 1
