@@ -68,7 +68,7 @@ class AttackScreen(Screen):
         binding("minus,left", "amount(-1)", "attack_less", key_display="-", show=False),
         binding("d", "defense", "attack_defense", show=False),
         binding("o", "output", "attack_output", show=False),
-        binding("r,enter", "run", "attack_run"),
+        binding("r,enter", "run", "attack_run", key_display="r"),
         binding("c", "curve", "attack_curve"),
         binding("escape", "cancel", "attack_cancel", key_display="Esc"),
         binding("v", "view", "attack_view", show=False),
