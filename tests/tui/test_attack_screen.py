@@ -333,3 +333,23 @@ def test_the_amount_stays_within_what_the_engine_allows():
     assert steal.step_amount(-1).budget == 10
     assert AttackSettings(attack="steal", budget=5000).step_amount(1).budget == 5000
     assert AttackSettings(poison_strategy="target", count=1).step_amount(-1).count == 1
+
+
+def test_the_curve_shows_the_spread_of_the_current_strategy_only():
+    from tui.attack_worker import CurveResult
+    from tui.widgets.attack_curve import curve_key, series_for
+
+    def curve(strategy: str) -> CurveResult:
+        rows = tuple({"fraction": f, "clean_test_accuracy": 0.99, "poisoned_test_accuracy": 1 - f,
+                      "defended_test_accuracy": 1 - f / 2, "poisoned_test_accuracy_std": 0.05,
+                      "defended_test_accuracy_std": 0.02, "seeds": [0, 1, 2]} for f in (0.0, 0.5, 1.0))
+        return CurveResult(AttackSettings(poison_strategy=strategy, defense="knn"), rows)
+
+    settings = AttackSettings(poison_strategy="random", defense="knn")
+    curves = {curve_key(c.settings): c for c in (curve("last"), curve("random"))}
+    series = series_for(settings, curves)
+    assert [s.label for s in series] == ["clean", "last", "last + neighbours (kNN)", "random",
+                                         "random + neighbours (kNN)"]
+    assert [s.spread for s in series[3:]] == [[0.05] * 3, [0.02] * 3]
+    assert all(s.spread is None for s in series[:3])
+    assert series_for(AttackSettings(defense="none"), curves) == []  # other defence: other curves

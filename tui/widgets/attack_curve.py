@@ -27,12 +27,18 @@ class Series:
     label: str
     x: list[float]
     y: list[float]
+    spread: list[float] | None = None  # standard deviation over the seeds: drawn as error bars
 
 
 def curve_key(settings) -> tuple[str, str, str]:
     """Which stored curve a setting's sweep fills: attack, strategy and the defence or answer mode."""
     variant = settings.defense if settings.attack == "poison" else settings.output
     return settings.attack, settings.strategy, variant
+
+
+def _line(label: str, x: list[float], rows, metric: str, bars: bool) -> Series:
+    spread = [row.get(f"{metric}_std", 0.0) for row in rows] if bars else None
+    return Series(label, x, [row[metric] for row in rows], spread)
 
 
 def series_for(settings, curves: dict) -> list[Series]:
@@ -44,16 +50,18 @@ def series_for(settings, curves: dict) -> list[Series]:
     for key in chosen:
         rows = curves[key].rows
         name = key[1]
+
+        bars = name == strategy  # error bars for the current strategy only: for every line they hide the lines
         if attack == "poison":
             x = [row["fraction"] for row in rows]
-            series.append(Series(name, x, [row["poisoned_test_accuracy"] for row in rows]))
+            series.append(_line(name, x, rows, "poisoned_test_accuracy", bars))
             if variant != "none":
-                series.append(Series(f"{name} + {t(f'attack.defense.{variant}')}", x,
-                                     [row["defended_test_accuracy"] for row in rows]))
+                series.append(_line(f"{name} + {t(f'attack.defense.{variant}')}", x, rows, "defended_test_accuracy",
+                                    bars))
         else:
             x = [float(np.log10(row["budget"])) for row in rows]
-            series.append(Series(t("attack.curve.grid", strategy=name), x, [row["fidelity_grid"] for row in rows]))
-            series.append(Series(t("attack.curve.data", strategy=name), x, [row["fidelity_data"] for row in rows]))
+            series.append(_line(t("attack.curve.grid", strategy=name), x, rows, "fidelity_grid", bars))
+            series.append(_line(t("attack.curve.data", strategy=name), x, rows, "fidelity_data", bars))
     if attack == "poison" and chosen:
         rows = curves[chosen[-1]].rows
         series.insert(0, Series(t("attack.curve.clean"), [row["fraction"] for row in rows],
@@ -106,6 +114,8 @@ class AttackCurve(PlotextPlot):
             marker = MONO_MARKERS[i % len(MONO_MARKERS)] if mono else "braille"
             # no plotext legend: it would cover the top left, where every poisoning curve starts
             plt.plot(s.x, s.y, color=COLOURS[i % len(COLOURS)], marker=marker)
+            if s.spread is not None and any(s.spread):
+                plt.error(s.x, s.y, yerr=s.spread, color=COLOURS[i % len(COLOURS)])
         plt.ylim(0, 1.02)
         plt.yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", ".25", ".5", ".75", "1"])
         if self._settings.attack == "poison":
