@@ -2,8 +2,12 @@
 
 Each terminal cell shows two pixels stacked: the upper half block `▀` in the top pixel's colour on the
 bottom pixel's colour. Values are quantized to a fixed palette (LEVELS shades per class), so a grid that
-barely changed often renders to the very same cells and costs the terminal nothing. Without colour
-(NO_COLOR) each cell shows a density glyph instead and the points become letters.
+barely changed renders to mostly the same cells. A new grid is compared cell by cell with the one on screen
+and only what changed is sent: Textual repaints a line of a widget from the widget's left edge, so the map is
+covered by narrow bands (children that show slices of the map's lines) and each changed cell costs its band
+up to that cell. While training at 80×24 a full map is ≈ 13 KB of escape codes, an update ≈ 2 KB, and a
+grid with no changed cell costs nothing. Without colour (NO_COLOR) each cell shows a density glyph instead
+and the points become letters.
 
 The widget takes plain data — a grid, a window, points — so any screen can show any model with it.
 """
@@ -14,6 +18,8 @@ import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import ComposeResult
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -29,6 +35,7 @@ TRAIN_GLYPH, TEST_GLYPH = "•", "×"
 DENSITY = " ░▒▓█"
 MONO_GLYPHS = {(False, 0): "o", (False, 1): "x", (True, 0): "O", (True, 1): "X"}
 POINT_MODES = ("all", "test", "none")
+BANDS = 8  # slices the map is shown in: more send fewer unchanged cells per change, but a full map costs more
 
 
 def level_colour(level: int) -> tuple[int, int, int]:
@@ -62,7 +69,7 @@ def map_area(width: int, height: int, window) -> tuple[int, int]:
 
 class BoundaryMap(Widget):
     DEFAULT_CSS = """
-    BoundaryMap { width: 1fr; height: 1fr; min-width: 10; min-height: 4; }
+    BoundaryMap { width: 1fr; height: 1fr; min-width: 10; min-height: 4; layout: horizontal; }
     """
 
     points_mode: reactive[str] = reactive("all")
@@ -75,6 +82,8 @@ class BoundaryMap(Widget):
         self._window = (-1.5, 2.5, -1.0, 2.0)
         self._points: Points | None = None
         self._strips: list[Strip] | None = None
+        self._cells: list[list] = []  # per line of the widget, the (text, style) of each map cell: what to compare
+        self._drawn_size = None  # the widget size `_strips` were made for
         self._asked_size: tuple[int, int] | None = None
         self._styles: dict = {}
 
@@ -89,7 +98,9 @@ class BoundaryMap(Widget):
         if window != self._window:
             self._window = window
             self._ask_for_size()
-        self._invalidate()
+            self._invalidate()
+        else:
+            self._repaint_changes()
 
     @property
     def pixel_size(self) -> tuple[int, int]:
@@ -102,12 +113,24 @@ class BoundaryMap(Widget):
         return self.points_mode
 
     # Textual hooks ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        for _ in range(BANDS):
+            yield MapBand()
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        """Any repaint of the map (also a subclass's, e.g. for a cursor) is one of all its bands."""
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        if repaint and self.is_mounted:
+            for band in self.query_children(MapBand):
+                band.refresh()
+        return self
+
     def on_resize(self) -> None:
         self._ask_for_size()
         self._invalidate()
 
     def watch_points_mode(self) -> None:
-        self._invalidate()
+        self._repaint_changes()
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
@@ -118,6 +141,27 @@ class BoundaryMap(Widget):
     def _invalidate(self) -> None:
         self._strips = None
         self.refresh()
+
+    def _repaint_changes(self) -> None:
+        """Redraw now, but send the terminal only what differs from the lines on screen."""
+        old_cells, old_strips = self._cells, self._strips
+        if old_strips is None or self._drawn_size != self.size or not self.is_mounted:
+            self._invalidate()
+            return
+        self._strips = self._render_strips()
+        bands = [(band, band.region.x - self.region.x, band.region.right - self.region.x)
+                 for band in self.query_children(MapBand)]
+        dirty: dict[MapBand, list[Region]] = {}
+        for y, (old, new) in enumerate(zip(old_cells, self._cells, strict=True)):
+            if old == new:
+                continue
+            changed = [self._left + x for x, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+            for band, start, end in bands:
+                inside = [x for x in changed if start <= x < end]
+                if inside:  # the band's line from its left edge up to its last changed cell
+                    dirty.setdefault(band, []).append(Region(0, y, inside[-1] - start + 1, 1))
+        for band, regions in dirty.items():
+            band.refresh(*regions)
 
     def _ask_for_size(self) -> None:
         if self.size.width and self.size.height and self.pixel_size != self._asked_size:
@@ -133,15 +177,19 @@ class BoundaryMap(Widget):
         mono = self.app.no_color
         base = self.rich_style
         strips = [Strip.blank(width, base) for _ in range(top)]
+        lines: list[list] = [[] for _ in range(top)]
         for row in range(rows):
             cells = []
             for col in range(cols):
-                top, bottom = int(levels[2 * row, col]), int(levels[2 * row + 1, col])
+                upper, lower = int(levels[2 * row, col]), int(levels[2 * row + 1, col])
                 point = overlay.get((row, col))
-                cells.append(self._cell(top, bottom, point, mono))
+                cells.append(self._cell(upper, lower, point, mono))
             segments = [Segment(" " * left, base), *_merge(cells, base), Segment(" " * (width - cols - left), base)]
             strips.append(Strip(segments, width))
+            lines.append(cells)
         strips.extend(Strip.blank(width, base) for _ in range(height - rows - top))
+        lines.extend([] for _ in range(height - rows - top))
+        self._cells, self._left, self._drawn_size = lines, left, self.size
         return strips
 
     def _pixels(self, cols: int, rows: int) -> np.ndarray:
@@ -207,3 +255,17 @@ def _merge(cells: list[tuple[str, Style]], base: Style) -> list[Segment]:
     if run_text:
         segments.append(Segment(run_text, base + run_style))
     return segments
+
+
+class MapBand(Widget):
+    """A vertical slice of the map on top of it, showing the map's own lines: each band starts a new piece of
+    line for Textual, so a changed cell is sent from the band's left edge instead of the map's."""
+
+    DEFAULT_CSS = """
+    MapBand { width: 1fr; height: 1fr; }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        bmap = self.parent
+        start = self.region.x - bmap.region.x
+        return bmap.render_line(y).crop(start, start + self.size.width)
