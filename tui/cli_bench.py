@@ -6,6 +6,7 @@ Progress goes to stderr; stdout gets a table, or with --json one object of numbe
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -26,6 +27,15 @@ TARGETS = {
     "terminal_bytes_per_second": ("<=", 20 * 1024, "terminal output while training at 80×24"),
 }
 
+# --only's names for the parts, in the order they run
+SECTIONS = {
+    "training": "training speed",
+    "preset": "default preset to 0.97",
+    "sweep": "attack sweep",
+    "start": "app start and memory",
+    "app": "app while training",
+}
+
 # (epochs per round for numpy, torch, torch_reference, notebook_loop), rounds, app seconds, key presses
 PLANS = {
     "quick": dict(epochs=dict(numpy=1500, torch=400, torch_reference=400, notebook_loop=300), rounds=2,
@@ -41,6 +51,9 @@ def add_parser(commands) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object of numbers")
     p.add_argument("--quick", action="store_true", help="shorter runs (about half a minute), for CI")
     p.add_argument("--gpu", action="store_true", help="only the GPU part: stacked sweep and one net on CUDA vs CPU")
+    p.add_argument("--only", metavar="PARTS", type=parts,
+                   help=f"only these parts, comma-separated ({', '.join(SECTIONS)}); e.g. --only app to measure "
+                        "the screen while training (steps/s, key latency, terminal bytes) in a few seconds")
     p.set_defaults(run=run)
 
 
@@ -54,7 +67,7 @@ def run(args) -> int:
 
         figures, problems = gpu_figures(quick=args.quick, progress=say), {}
     else:
-        figures, problems = measure(PLANS["quick" if args.quick else "full"], quick=args.quick)
+        figures, problems = measure(PLANS["quick" if args.quick else "full"], quick=args.quick, only=args.only)
     for name, problem in problems.items():
         say(f"not measured: {name}: {problem}")
     if args.json:
@@ -64,17 +77,27 @@ def run(args) -> int:
     return 1 if any(not p.startswith("not built yet") for p in problems.values()) else 0
 
 
-def measure(plan: dict, quick: bool) -> tuple[dict, dict]:
-    """Every figure, section by section; a section that fails is reported and the others still run."""
+def parts(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in SECTIONS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(SECTIONS)} (got {text!r})")
+    return chosen
+
+
+def measure(plan: dict, quick: bool, only: tuple[str, ...] | None = None) -> tuple[dict, dict]:
+    """Every figure (or those of the parts in `only`), part by part; a part that fails is reported and the
+    others still run."""
     figures: dict[str, float] = {"quick": 1 if quick else 0, "cpus": os.cpu_count() or 1}
     problems: dict[str, str] = {}
-    sections = [
-        ("training speed", lambda: training_speed(plan)),
-        ("default preset to 0.97", lambda: time_to_97(plan)),
-        ("attack sweep", sweep),
-        ("app start and memory", lambda: app_start(plan)),
-        ("app while training", lambda: app_training(plan)),
-    ]
+    run = {
+        "training": lambda: training_speed(plan),
+        "preset": lambda: time_to_97(plan),
+        "sweep": sweep,
+        "start": lambda: app_start(plan),
+        "app": lambda: app_training(plan),
+    }
+    sections = [(SECTIONS[part], run[part]) for part in SECTIONS if only is None or part in only]
     for number, (name, section) in enumerate(sections, 1):
         say(f"[{number}/{len(sections)}] {name}")
         try:

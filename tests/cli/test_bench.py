@@ -89,3 +89,19 @@ def test_percentiles():
     assert percentile(values, 50) in (50.0, 51.0)
     assert percentile(values, 95) in (95.0, 96.0)
     assert percentile([7.0], 95) == 7.0
+
+
+def test_only_measures_just_the_parts_asked_for():
+    done = subprocess.run([*ML101, "bench", "--json", "--quick", "--only", "preset"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert "seconds_to_97" in figures and "numpy_steps_per_second" not in figures
+    assert "[1/1] default preset" in done.stderr
+    assert figures["targets_measured"] == 1
+
+
+def test_only_with_an_unknown_part_names_the_parts():
+    done = subprocess.run([*ML101, "bench", "--only", "speed"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "training, preset, sweep, start, app" in done.stderr
