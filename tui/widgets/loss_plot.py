@@ -1,7 +1,9 @@
 """The training curves: train and test loss (or accuracy) over the epochs, drawn with plotext.
 
 Curves are thinned to about one point per column before plotting, so drawing costs the same after a million
-epochs as after ten, and the plot is redrawn at most four times a second.
+epochs as after ten. New curves are drawn at most four times a second, and once they keep coming (training
+runs: three drawings within STREAM_SECONDS) at most once a second: every drawing sends the whole plot,
+≈ 10 KB, to the terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from textual_plotext import PlotextPlot
 from tui.i18n import t
 
 REDRAW_SECONDS = 0.25
+STREAM_REDRAW_SECONDS = 1.0
+STREAM_SECONDS = 2.0
 TRAIN_COLOUR, TEST_COLOUR = (60, 190, 220), (240, 190, 40)
 
 
@@ -40,6 +44,7 @@ class LossPlot(PlotextPlot):
         super().__init__(id=id, classes=classes)
         self._history: dict[str, np.ndarray] | None = None
         self._last_draw = 0.0
+        self._draws: list[float] = []  # when the last few drawings were made
         self._pending = False
 
     def show(self, history: dict[str, np.ndarray]) -> None:
@@ -50,7 +55,9 @@ class LossPlot(PlotextPlot):
             len(old["epoch"]) == 0 or old["epoch"][-1] == history["epoch"][-1]
         ):
             return
-        wait = REDRAW_SECONDS - (time.monotonic() - self._last_draw)
+        now = time.monotonic()
+        streaming = len(self._draws) >= 3 and now - self._draws[-3] < STREAM_SECONDS
+        wait = (STREAM_REDRAW_SECONDS if streaming else REDRAW_SECONDS) - (now - self._last_draw)
         if wait <= 0:
             self.refresh()
         elif not self._pending:
@@ -66,6 +73,7 @@ class LossPlot(PlotextPlot):
     def render(self):
         self._pending = False
         self._last_draw = time.monotonic()
+        self._draws = [*self._draws[-2:], self._last_draw]
         history = self._history
         if history is None or len(history["epoch"]) == 0:
             return Text(t("plot.empty"), justify="center")
