@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.i18n import binding, t, translate_bindings
@@ -36,6 +38,13 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
         seen.add(type(widget))
         add(t(getattr(widget, "HELP_GROUP", "help.group_other")), widget)
     return groups
+
+
+def help_key(screen: Screen) -> tuple:
+    """What the help of `screen` says, as a key: the same key, the same help text (in any language)."""
+    app = screen.app
+    return tuple((title, tuple((app.get_key_display(b), b.description, b.tooltip) for b in bindings))
+                 for title, bindings in binding_groups(screen))
 
 
 def help_table(screen: Screen) -> Group:
@@ -71,13 +80,51 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         translate_bindings(self)
         self._table = help_table(under)
+        self._key = help_key(under)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = t("help.title")
             with VerticalScroll():
-                yield Static(self._table, id="help-text")
+                yield HelpText(self._table, self._key, id="help-text")
             yield Static(t("help.close"), id="help-close")
+
+
+class HelpText(Widget):
+    """The help table as lines, rendered once per text and width and kept: Rich takes tens of milliseconds to
+    lay out the tables, twice per opening (measured, then drawn), which was most of the time `?` took."""
+
+    DEFAULT_CSS = "HelpText { height: auto; }"
+    _rendered: dict = {}  # (help_key, width) → strips, for the last few
+
+    def __init__(self, table: Group, key: tuple, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._table, self._key = table, key
+
+    @property
+    def content(self) -> Group:
+        """All of the help, also what is scrolled away (as Static.content)."""
+        return self._table
+
+    def _lines(self, width: int) -> list[Strip]:
+        key = (self._key, width)
+        lines = HelpText._rendered.get(key)
+        if lines is None:
+            options = self.app.console_options.update_width(width).update(highlight=False)
+            lines = [Strip(line) for line in self.app.console.render_lines(self._table, options, pad=False)]
+            while len(HelpText._rendered) >= 8:
+                HelpText._rendered.pop(next(iter(HelpText._rendered)))
+            HelpText._rendered[key] = lines
+        return lines
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._lines(width))
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.rich_style
+        lines, background = self._lines(width), Style(bgcolor=style.bgcolor)
+        line = lines[y].apply_style(style) if y < len(lines) else Strip([])
+        return line.extend_cell_length(width, background)  # as Static pads: the background, no colour
 
 
 class ErrorScreen(ModalScreen[None]):
