@@ -5,4 +5,13 @@ os.environ.setdefault("ML101_THREADS", "1")
 
 # Before any test module imports NumPy: engine sets one BLAS thread. With BLAS's default threads, the app's
 # training thread and BLAS's spinning helpers fight over two cores and the UI tests run ten times slower.
+import pytest  # noqa: E402
+
 import engine  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path, monkeypatch):
+    """Saves add to the recent-experiments list and the app saves its theme: keep every test's files out of
+    the real config folder of whoever runs the tests."""
+    monkeypatch.setenv("ML101_CONFIG_DIR", str(tmp_path / "config"))

@@ -111,11 +111,11 @@ DE = {
     "data.spiral": "Spirale",
     "data.csv": "CSV-Datei …",
     "keyname.space": "Leertaste",
-    "key.quit": "Beenden",
+    "key.quit": "Ende",
     "key.help": "Tasten",
     "key.palette": "Befehle",
     "key.play": "Start/Pause",
-    "key.step": "Eine Epoch",
+    "key.step": "Schritt",  # short: the German footer must fit 80 columns
     "key.reset": "Neustart",
     "key.new_data": "Neue Daten",
     "key.untrained": "Karte vorher/nachher",

@@ -19,12 +19,6 @@ def ml101_env(config_dir: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(autouse=True)
-def _own_config_dir(tmp_path, monkeypatch):
-    """Saves add to the recent-experiments list: keep the tests' files out of the real one."""
-    monkeypatch.setenv("ML101_CONFIG_DIR", str(tmp_path / "config"))
-
-
 @pytest.fixture
 def ml101(tmp_path):
     """`ml101(*args)` → CompletedProcess (text), run in tmp_path with its own settings folder."""

@@ -92,3 +92,14 @@ def test_every_message_fits_the_message_line_at_80_columns(lang):
     for key in (key for key in EN if key.startswith("msg.") and key != "msg.preset"):
         text = i18n.t(key, **{name: sample[name] for name in placeholders(EN[key])})
         assert len(text) <= 78 - 2, (key, text)  # 80 minus padding, minus the "✗ " an error gets
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+async def test_the_train_footer_shows_every_main_key_whole_at_80_columns(lang):
+    i18n.set_language(lang)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        last_line = screen_text(app).rstrip("\n").splitlines()[-1]
+        for word in ("key.play", "key.step", "key.reset", "key.new_data", "key.help", "key.quit", "key.learn"):
+            assert i18n.t(word) in last_line, f"{i18n.t(word)!r} cut off the footer: {last_line!r}"

@@ -30,7 +30,7 @@ async def test_l_switches_the_train_screen_to_german_and_back_keeping_training()
         await settled(pilot)
         assert "One epoch" in footer(app)
         await pilot.press("L")
-        await until(pilot, lambda: "Eine Epoch" in footer(app), "the footer speaks German")
+        await until(pilot, lambda: "Schritt" in footer(app), "the footer speaks German")
         assert i18n.language() == "de" and "Deutsch" in notifications(app)
         assert "One epoch" not in footer(app) and "Lernen" in footer(app)
         if hasattr(TrainScreen, "relabel"):  # the Train screen re-reads its own words
@@ -71,7 +71,7 @@ async def test_the_palette_switches_the_language_by_name():
         await until(pilot, lambda: "Deutsch" in screen_text(app).split("\n", 3)[-1], "the palette finds it")
         await pilot.press("enter")
         await until(pilot, lambda: i18n.language() == "de", "the language switched")
-        await until(pilot, lambda: "Eine Epoch" in footer(app), "the footer speaks German")
+        await until(pilot, lambda: "Schritt" in footer(app), "the footer speaks German")
 
 
 def placeholders(text: str) -> set[str]:

@@ -31,7 +31,7 @@ async def test_relabel_switches_every_word_and_keeps_training_worker_and_setting
         await pilot.pause()
         german = words(app)
         for word in ("Karte", "Kurven", "Netz", "Einstellungen",  # border titles
-                     "Eine Epoch",  # footer
+                     "Schritt",  # footer
                      "Test-Genauigkeit",  # status line
                      "Trainiertes Modell", "Trainingspunkte",  # legend
                      "Lernrate", "Neuronen:"):  # the editors' labels
@@ -39,7 +39,7 @@ async def test_relabel_switches_every_word_and_keeps_training_worker_and_setting
         assert "Learning rate" not in german and "Trained model" not in german
         assert "Training läuft" in german  # the message line, re-read in German
         help_words = {b.description for _, bindings in binding_groups(screen) for b in bindings}
-        assert {"Eine Epoch", "Punkte bearbeiten", "Speichern"} <= help_words
+        assert {"Schritt", "Punkte bearbeiten", "Speichern"} <= help_words
 
         assert screen.runner.worker is worker and worker.is_running  # the same worker, still training
         assert screen.state.running and screen.exp.lr == 0.02
