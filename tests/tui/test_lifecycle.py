@@ -96,3 +96,15 @@ print("never")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (3, "written before the end", "")
+
+
+@pytest.mark.parametrize("mode", ["learn", "attack"])
+async def test_ctrl_c_quits_from_every_screen_not_only_train(mode):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        app.switch_mode(mode)
+        await until(pilot, lambda: app.screen is app.screen_of(mode), f"the {mode} screen is shown")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app._exit

@@ -73,8 +73,6 @@ class TrainScreen(FilesAndEdits, Screen):
         binding("ctrl+s", "save", "save", key_display="^s", show=False),
         binding("ctrl+o", "open", "open", key_display="^o", show=False),
         binding("E", "export", "export", show=False),
-        # Textual only hints at ctrl+q on ctrl+c; people stop a long training run with ctrl+c, so it quits here.
-        binding("ctrl+c", "app.quit", "quit_ctrl_c", key_display="^c", show=False),
     ]
 
     def __init__(self, exp: Experiment, trainer: Trainer | None = None) -> None:

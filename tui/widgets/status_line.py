@@ -78,7 +78,8 @@ class StatusLine(Static):
         if self._shown is not None and text == self._shown:
             return
         wait = REDRAW_SECONDS - (time.monotonic() - self._drawn_at)
-        if wait > 0 and self._shown is not None and _words(text) == _words(self._shown):
+        # Only a running count is calmed; a step or a reset while paused must show its epoch at once.
+        if wait > 0 and state.running and self._shown is not None and _words(text) == _words(self._shown):
             if self._pending is None:
                 self.set_timer(wait, self._draw_pending)
             self._pending = text
