@@ -5,6 +5,7 @@ the engine's (the CLI's) names in both languages; every one has a sentence a 15-
 """
 
 EN = {
+    "help.group_attack": "Attack lab",
     "attack.panel.setup": "Setup",
     "attack.panel.maps": "Maps",
     "attack.panel.curve": "Curve",
@@ -148,6 +149,7 @@ EN = {
 }
 
 DE = {
+    "help.group_attack": "Angriffslabor",
     "attack.panel.setup": "Einstellung",
     "attack.panel.maps": "Karten",
     "attack.panel.curve": "Kurve",

@@ -266,7 +266,9 @@ async def test_help_and_palette_list_the_labs_keys():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lab(pilot)
-        ids = {b.id for _, bindings in binding_groups(screen) for b in bindings}
+        groups = binding_groups(screen)
+        assert [title for title, _ in groups][:2] == ["Everywhere", "Attack lab"]  # not the Train screen's title
+        ids = {b.id for _, bindings in groups for b in bindings}
         assert {"attack_kind", "attack_strategy", "attack_more", "attack_less", "attack_defense", "attack_output",
                 "attack_run", "attack_curve", "attack_cancel", "attack_view"} <= ids
         names = {name for name, _, _ in screen_actions(screen)}

@@ -38,6 +38,7 @@ BAR_WIDTH = 16
 
 class AttackScreen(Screen):
     AUTO_FOCUS = None  # every key goes to the screen
+    HELP_GROUP = "help.group_attack"  # the help overlay's title for this screen's keys
     DEFAULT_CSS = """
     AttackScreen #attack-panels { height: 1fr; }
     AttackScreen .attack-panel { display: none; height: 1fr; width: 1fr; }
