@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.data import Dataset, window_around
 from engine.errors import SpecError
+from engine.user_files import read_user_file
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -31,17 +32,7 @@ NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 def load_csv(path: str | os.PathLike) -> Dataset:
     path = Path(path)
     field = f"data file {path.name}"
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise SpecError(field, "is not a regular file")
-        if size > MAX_BYTES:
-            raise SpecError(field, f"is {size / 1e6:.0f} MB; at most {MAX_BYTES // 2**20} MiB are allowed")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(field, "does not exist") from None
-    except OSError as exc:
-        raise SpecError(field, f"cannot be read ({exc.strerror or exc})") from None
+    raw = read_user_file(path, field, MAX_BYTES)
     return parse_csv(raw, field)
 
 

@@ -31,6 +31,7 @@ from engine.data import Dataset, Split, window_around
 from engine.errors import SpecError
 from engine.history import COLUMNS, History
 from engine.spec import Experiment
+from engine.user_files import read_user_file
 
 FORMAT = "ml101-experiment"
 VERSION = 1
@@ -89,19 +90,7 @@ def read_npz(path: str | os.PathLike, field: str = "file") -> dict[str, np.ndarr
     """Every array in an .npz file, refusing pickles, non-archives and object arrays with a clear line."""
     path = Path(path)
     where = f"{field} {path.name}"
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SpecError(where, "is a folder, not a file")
-        if not path.is_file():  # a FIFO or /dev/zero would block or never end
-            raise SpecError(where, "is not a regular file")
-        if size > MAX_FILE_BYTES:
-            raise SpecError(where, f"is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MiB are allowed")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(where, "does not exist") from None
-    except OSError as exc:
-        raise SpecError(where, f"cannot be read ({exc.strerror or exc})") from None
+    raw = read_user_file(path, where, MAX_FILE_BYTES)
     if _is_pickle(raw):
         raise SpecError(where, "is a Python pickle; ml101 never loads pickles because they can run code")
     if not raw.startswith(b"PK"):

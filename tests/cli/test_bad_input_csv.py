@@ -36,7 +36,7 @@ def test_a_very_long_line(ml101, refused, tmp_path):
 def test_missing_file_folder_and_wrong_extension(ml101, refused, tmp_path):
     assert "missing.csv: does not exist" in refused(ml101("train", "--data", tmp_path / "missing.csv", "--json"))
     (tmp_path / "folder.csv").mkdir()
-    assert "folder.csv: is not a regular file" in refused(ml101("train", "--data", "folder.csv", "--json"))
+    assert "folder.csv: is a folder" in refused(ml101("train", "--data", "folder.csv", "--json"))
     (tmp_path / "points.txt").write_text("0,0,0\n1,1,1\n0,1,0\n1,0,1\n")
     assert refused(ml101("train", "--data", "points.txt", "--json")).startswith("ml101: --data: must be one of")
 

@@ -65,7 +65,7 @@ def test_a_missing_file_a_folder_and_a_device(tmp_path):
     with pytest.raises(SpecError, match="missing.csv: does not exist"):
         load_csv(tmp_path / "missing.csv")
     (tmp_path / "folder.csv").mkdir()
-    with pytest.raises(SpecError, match="folder.csv: is not a regular file"):
+    with pytest.raises(SpecError, match="folder.csv: is a folder"):
         load_csv(tmp_path / "folder.csv")
     if os.path.exists("/dev/zero"):  # endless: must be refused, not read
         (tmp_path / "zero.csv").symlink_to("/dev/zero")
