@@ -270,7 +270,7 @@ DE = {
     "attack.msg.view_defended": "Rechte Karte: das verteidigte Modell. v: das vergiftete.",
     "attack.msg.view_poisoned": "Rechte Karte: das vergiftete Modell. v: das verteidigte.",
     "attack.msg.failed": "Ein Fehler in ml101 hat den Angriff gestoppt; Details im Fenster.",
-    "key.attack_kind": "Vergiften/Stehlen",
+    "key.attack_kind": "Angriff",  # short: the German footer must fit 80 columns
     "key.attack_strategy": "Strategie",
     "key.attack_strategy_prev": "Vorige Strategie",
     "key.attack_more": "Mehr",

@@ -157,7 +157,7 @@ DE = {
     "help.group_arch": "Netz-Editor (wenn er ausgewählt ist)",
     "help.group_settings": "Einstellungen (wenn ein Feld ausgewählt ist)",
     "help.group_other": "Weitere",
-    "msg.start": "Leertaste startet das Training · s: eine Epoch · ?: alle Tasten",
+    "msg.start": "Leertaste startet das Training · s: eine Epoche · ?: alle Tasten",
     "msg.loading_torch": "PyTorch wird geladen … (ein, zwei Sekunden)",
     "msg.training": "Training läuft … Leertaste: Pause · u: Karte vorher/nachher · 2: Kurven",
     "msg.done": "Ziel erreicht nach {epochs} Epochen, Test-Genauigkeit {accuracy}. Leertaste: weiter.",

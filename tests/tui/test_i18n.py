@@ -94,12 +94,24 @@ def test_every_message_fits_the_message_line_at_80_columns(lang):
         assert len(text) <= 78 - 2, (key, text)  # 80 minus padding, minus the "✗ " an error gets
 
 
+FOOTER_WORDS = {
+    "train": ("key.play", "key.step", "key.reset", "key.new_data", "key.help", "key.quit", "key.learn"),
+    "attack": ("key.attack_kind", "key.attack_strategy", "key.attack_run", "key.attack_curve", "key.help",
+               "key.quit", "key.train", "key.learn"),
+    "learn": ("key.help", "key.quit", "key.train"),
+}
+
+
+@pytest.mark.parametrize("mode", FOOTER_WORDS)
 @pytest.mark.parametrize("lang", ["en", "de"])
-async def test_the_train_footer_shows_every_main_key_whole_at_80_columns(lang):
+async def test_each_screens_footer_shows_its_main_keys_whole_at_80_columns(lang, mode):
     i18n.set_language(lang)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
+        app.switch_mode(mode)
+        await pilot.pause()
+        await pilot.pause()
         last_line = screen_text(app).rstrip("\n").splitlines()[-1]
-        for word in ("key.play", "key.step", "key.reset", "key.new_data", "key.help", "key.quit", "key.learn"):
+        for word in FOOTER_WORDS[mode]:
             assert i18n.t(word) in last_line, f"{i18n.t(word)!r} cut off the footer: {last_line!r}"

@@ -71,7 +71,8 @@ class AttackScreen(Screen):
         binding("o", "output", "attack_output", show=False),
         binding("r,enter", "run", "attack_run", key_display="r"),
         binding("c", "curve", "attack_curve"),
-        binding("escape", "cancel", "attack_cancel", key_display="Esc"),
+        # not in the footer (full at 80 columns in German): the progress line says "Esc cancels" while it matters
+        binding("escape", "cancel", "attack_cancel", key_display="Esc", show=False),
         binding("v", "view", "attack_view", show=False),
         binding("1", "panel('setup')", "attack_panel_setup", show=False),
         binding("2", "panel('maps')", "attack_panel_maps", show=False),
