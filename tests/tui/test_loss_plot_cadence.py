@@ -41,3 +41,20 @@ async def test_new_curves_wait_longer_once_they_keep_coming(monkeypatch):
         # drawn when mounted, then: a quarter second between drawings, until three came within two seconds,
         # then a second between drawings
         assert waits == [0.25, 0.15, 0.9, 0.9, 0.9]
+
+
+async def test_curves_of_a_run_that_stopped_are_drawn_at_once(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(loss_plot.time, "monotonic", lambda: clock[0])
+    app = PlotApp()
+    async with app.run_test():
+        plot = app.query_one(LossPlot)
+        drawn, timers = [], []
+        monkeypatch.setattr(plot, "set_timer", lambda wait, callback: timers.append(wait))
+        monkeypatch.setattr(plot, "refresh", lambda *a, **k: drawn.append(clock[0]))
+        plot.show(history(20))
+        plot.render()
+        timers.clear()
+        clock[0] += 0.05
+        plot.show(history(30), running=False)  # just drawn, but training paused: the last curves, now
+        assert drawn[-1] == clock[0] and timers == []

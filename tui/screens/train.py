@@ -163,7 +163,7 @@ class TrainScreen(FilesAndEdits, Screen):
         self.query_one(StatusLine).show(state)
         kind = "probability" if state.view.neuron is None else "activation"
         self.query_one(BoundaryMap).show(state.grid, state.grid_id, state.window, state.points, kind)
-        self.query_one(LossPlot).show(state.history)
+        self.query_one(LossPlot).show(state.history, running=state.running)
         if state.diverged and state.diverged != self._announced_divergence:
             self.say("msg.diverged", error=True, epoch=state.epoch + 1, lr=f"{state.exp.lr:g}",
                      smaller=f"{state.exp.lr / 10:g}")

@@ -47,8 +47,9 @@ class LossPlot(PlotextPlot):
         self._draws: list[float] = []  # when the last few drawings were made
         self._pending = False
 
-    def show(self, history: dict[str, np.ndarray]) -> None:
-        """New curves; drawn now, or at most REDRAW_SECONDS later if the last drawing was just now."""
+    def show(self, history: dict[str, np.ndarray], running: bool = True) -> None:
+        """New curves; drawn now, or at most REDRAW_SECONDS later if the last drawing was just now.
+        Once training stopped (`running` False) they are drawn at once: a paused screen shows its final curves."""
         old = self._history
         self._history = history
         if old is not None and len(old["epoch"]) == len(history["epoch"]) and (
@@ -58,7 +59,7 @@ class LossPlot(PlotextPlot):
         now = time.monotonic()
         streaming = len(self._draws) >= 3 and now - self._draws[-3] < STREAM_SECONDS
         wait = (STREAM_REDRAW_SECONDS if streaming else REDRAW_SECONDS) - (now - self._last_draw)
-        if wait <= 0:
+        if wait <= 0 or not running:
             self.refresh()
         elif not self._pending:
             self._pending = True
