@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from tui_helpers import make_app, screen_text, settled, until
 
@@ -75,9 +78,6 @@ async def test_resizing_with_the_cursor_a_dialog_or_the_help_open_does_not_crash
 
 
 def test_after_the_app_closed_with_torch_loaded_the_process_ends_at_once_with_its_output_flushed():
-    import subprocess
-    import sys
-
     code = """
 import sys, types
 sys.modules["torch"] = types.ModuleType("torch")  # stands in for PyTorch: only its presence matters
@@ -108,3 +108,31 @@ async def test_ctrl_c_quits_from_every_screen_not_only_train(mode):
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert app._exit
+
+
+def test_the_quick_exit_lets_a_save_the_worker_began_finish(tmp_path):
+    saved = tmp_path / "run.npz"
+    code = f"""
+import sys, threading, time, types
+sys.modules["torch"] = types.ModuleType("torch")
+from tui.fast_exit import exit_now_if_torch
+
+class Runner:
+    worker, stopped = object(), threading.Event()
+
+class Screen:
+    runner = Runner()
+
+class Closed:
+    return_code, is_headless, _screens = 0, False, {{"train": Screen()}}
+
+def save_then_stop():  # the worker: finishes the save it began, then ends
+    time.sleep(0.3)
+    open({str(saved)!r}, "w").write("saved")
+    Runner.stopped.set()
+
+threading.Thread(target=save_then_stop).start()
+exit_now_if_torch(Closed(), 0)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and saved.read_text() == "saved"
