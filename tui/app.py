@@ -171,11 +171,7 @@ class ML101App(App):
         set_language("de" if language() == "en" else "en")
         translate_bindings(self)
         for screen in list(self._screens.values()):
-            for node in (screen, *screen.query("*")):  # widgets' keys too, e.g. the network editor's
-                translate_bindings(node)
-            relabel = getattr(screen, "relabel", None)
-            if relabel is not None:
-                await relabel()
+            await screen.relabel()  # each screen re-reads its words, its widgets' keys included
         self.refresh_bindings()
         self.notify(t("app.language_now"), timeout=3)
 

@@ -94,6 +94,12 @@ def binding(keys: str, action: str, id: str, **options) -> Binding:
     return Binding(keys, action, id, id=id, **options)
 
 
+def translate_all_bindings(root) -> None:
+    """`translate_bindings` for `root` and every widget below it (an editor's or the map cursor's keys too)."""
+    for node in (root, *root.query("*")):
+        translate_bindings(node)
+
+
 def translate_bindings(node) -> None:
     """Give `node`'s ml101 bindings (those with an id) the current language's descriptions."""
     bindings = node._bindings.key_to_bindings

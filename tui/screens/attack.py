@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from engine.attacks.lab import recipe
 from engine.data import MOONS_WINDOW
 from tui.attack_worker import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
-from tui.i18n import binding, explain, t, translate_bindings
+from tui.i18n import binding, explain, t, translate_all_bindings, translate_bindings
 from tui.messages import GridSizeChanged
 from tui.widgets.attack_curve import AttackCurve, curve_key
 from tui.widgets.attack_curve import legend_text as curve_legend
@@ -268,8 +268,8 @@ class AttackScreen(Screen):
 
     async def relabel(self) -> None:
         """New words after a language switch; settings, results and a running job are kept."""
-        translate_bindings(self)
         await self.recompose()
+        translate_all_bindings(self)
         self._show_everything()
         self.on_resize()
         self.refresh_bindings()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from engine.lessons import Lesson, load_lessons, render
-from tui.i18n import binding, language, number, t, translate_bindings
+from tui.i18n import binding, language, number, t, translate_all_bindings, translate_bindings
 
 REFRESH_SECONDS = 1.0
 
@@ -86,7 +86,7 @@ class LearnScreen(Screen):
         self.query_one("#lesson-keys", Static).update(t("learn.keys"))
 
     async def relabel(self) -> None:
-        translate_bindings(self)
+        translate_all_bindings(self)
         self._lessons = load_lessons(language())
         self.index = min(self.index, len(self._lessons) - 1)
         self._shown = None

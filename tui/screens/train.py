@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from engine.errors import SpecError
 from engine.spec import Experiment, preset
 from engine.trainer import Trainer
-from tui.i18n import binding, explain, field_label, has, t, translate_bindings
+from tui.i18n import binding, explain, field_label, has, t, translate_all_bindings, translate_bindings
 from tui.messages import (
     ChangeRequested,
     GridSizeChanged,
@@ -123,10 +123,7 @@ class TrainScreen(FilesAndEdits, Screen):
 
     async def relabel(self) -> None:
         """Every word again in the language now set; training, the worker and the settings go on as they are."""
-        translate_bindings(self)
-        for widget in self.query("*"):
-            if widget._bindings.key_to_bindings and type(widget).__module__.startswith("tui."):
-                translate_bindings(widget)
+        translate_all_bindings(self)
         self._show_titles()
         for editor in (self.editor, self.settings):
             if editor.is_mounted:
