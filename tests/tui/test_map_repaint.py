@@ -103,3 +103,34 @@ async def test_a_small_change_sends_only_its_line_and_only_near_the_change():
         assert update.count("\x1b[") - update.count(f"\x1b[{row + 1};") < 20  # a few colours, nothing more
         # not the line from the map's left edge (a 19th of the map): only the narrow band the cell is in
         assert 0 < len(update) < len(full) / 50
+
+
+class CursorApp(MapApp):
+    def compose(self) -> ComposeResult:
+        from tui.widgets.data_cursor import DataCursorMap
+
+        yield DataCursorMap()
+
+
+async def test_moving_the_data_cursor_sends_two_lines_not_the_map_and_ends_exactly_like_a_fresh_drawing():
+    app = CursorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        cmap = app.query_one(BoundaryMap)
+        nx, ny = cmap.pixel_size
+        cmap.show(field(0.2, nx, ny), 1, MOONS_WINDOW, POINTS)
+        cmap.start()
+        await pilot.pause()
+        col, row = cmap.cursor
+        app.sent.clear()
+        for key in ("down", "down", "right", "up"):
+            await pilot.press(key)
+            await pilot.pause()
+        moved_bytes = sum(map(len, app.sent))
+        assert cmap.cursor == (col + 1, row + 1)
+        after_moves = cells(app)
+        app.sent.clear()
+        cmap.refresh()
+        await pilot.pause()
+        full_bytes = sum(map(len, app.sent))
+        assert cells(app) == after_moves  # the rows repainted while moving are exactly what a full drawing shows
+        assert moved_bytes < full_bytes  # four moves cost less than one whole map

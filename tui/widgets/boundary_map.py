@@ -118,11 +118,18 @@ class BoundaryMap(Widget):
             yield MapBand()
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        """Any repaint of the map (also a subclass's, e.g. for a cursor) is one of all its bands."""
+        """Any repaint of the map (also a subclass's, e.g. for a cursor) is one of its bands: of all of them,
+        or, given regions of the map, of the bands' parts that lie in them."""
         super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         if repaint and self.is_mounted:
             for band in self.query_children(MapBand):
-                band.refresh()
+                if not regions:
+                    band.refresh()
+                    continue
+                start, size = band.region.x - self.region.x, Region(0, 0, *band.size)
+                parts = [size.intersection(r.translate((-start, 0))) for r in regions]
+                if any(part.area for part in parts):
+                    band.refresh(*(part for part in parts if part.area))
         return self
 
     def on_resize(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 
 from tui.i18n import binding, translate_bindings
@@ -82,7 +83,8 @@ class DataCursorMap(BoundaryMap):
         cols, rows = self._area()
         col, row = self._clamped(cols, rows)
         self.cursor = (min(max(col + dx, 0), cols - 1), min(max(row + dy, 0), rows - 1))
-        self.refresh()
+        top = (self.size.height - rows) // 2  # only the lines the cursor left and entered are sent again
+        self.refresh(*(Region(0, top + r, self.size.width, 1) for r in {row, self.cursor[1]}))
         self.post_message(DataEditRequested("move", *self.position()))
 
     def action_add(self, label: int) -> None:
