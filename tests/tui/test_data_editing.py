@@ -67,7 +67,7 @@ async def test_tab_away_ends_the_mode_and_the_help_lists_the_editing_keys():
         assert isinstance(app.screen, HelpScreen)
         groups = binding_groups(app.screen_stack[0])
         help_text = " | ".join(f"{title}: " + ", ".join(b.description for b in bindings) for title, bindings in groups)
-        for words in ("Edit points", "Editing points (after c)", "Add class 1", "Flip nearest", "Delete nearest",
+        for words in ("Edit points", "Editing points (after c)", "Add 1", "Flip", "Delete",
                       "Undo", "Save", "Open", "Export"):
             assert words in help_text, words
 
