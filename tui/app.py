@@ -80,8 +80,10 @@ class ML101App(App):
     BINDINGS = [
         binding("question_mark", "help", "help", key_display="?"),
         binding("q", "quit", "quit"),
-        # Textual only hints at ctrl+q on ctrl+c; people stop a long run with ctrl+c, on every screen.
-        binding("ctrl+c", "quit", "quit_ctrl_c", key_display="^c", show=False),
+        # Textual only hints at ctrl+q on ctrl+c; people stop a long run with ctrl+c, on every screen. A priority
+        # key: a dialog, the palette or a menu (modal screens hide the app's keys) and a text field (ctrl+c
+        # copies there) would otherwise keep it.
+        binding("ctrl+c", "quit", "quit_ctrl_c", key_display="^c", show=False, priority=True),
         binding("ctrl+p", "command_palette", "palette", show=False),
         binding("t", "mode('train')", "train"),
         binding("e", "mode('learn')", "learn"),

@@ -73,7 +73,9 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-close { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        binding("escape,question_mark,q", "app.pop_screen", "help_close", key_display="Esc", show=False),
+        binding("escape,question_mark", "app.pop_screen", "help_close", key_display="Esc", show=False),
+        # q quits from here as the footer underneath says (a modal screen hides the app's own q)
+        binding("q", "app.quit", "quit", show=False),
     ]
 
     def __init__(self, under: Screen) -> None:
@@ -137,7 +139,10 @@ class ErrorScreen(ModalScreen[None]):
     ErrorScreen VerticalScroll { height: 1fr; padding: 0 1; }
     ErrorScreen #error-close { height: 1; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [binding("escape,enter", "app.pop_screen", "error_close", key_display="Esc", show=False)]
+    BINDINGS = [
+        binding("escape,enter", "app.pop_screen", "error_close", key_display="Esc", show=False),
+        binding("q", "app.quit", "quit", show=False),
+    ]
 
     def __init__(self, error: BaseException, details: str) -> None:
         super().__init__()

@@ -50,6 +50,7 @@ class PresetsMenu(ModalScreen[str | None]):
     BINDINGS = [
         *(binding(key, f"pick('{name}')", f"pick_{name.replace('-', '_')}", show=False) for key, name in CHOICES),
         binding("escape", "dismiss_menu", "presets_close", key_display="Esc", show=False),
+        binding("q", "app.quit", "quit", show=False),  # as the footer underneath says; the menu hides the app's q
     ]
 
     def __init__(self) -> None:
