@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.data import Dataset, window_around
 from engine.errors import SpecError
+from engine.safe_text import printable
 from engine.user_files import read_user_file
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -30,8 +31,8 @@ NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
 def load_csv(path: str | os.PathLike) -> Dataset:
-    path = Path(path)
-    field = f"data file {path.name}"
+    path = Path(os.path.expanduser(os.fspath(path)))
+    field = f"data file {printable(path.name, 80)}"
     raw = read_user_file(path, field, MAX_BYTES)
     return parse_csv(raw, field)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.history import COLUMNS
-from engine.store import atomic_write, npz_bytes
+from engine.store import atomic_write, check_saveable, npz_bytes
 
 
 def history_csv(history) -> str:
@@ -28,6 +28,7 @@ def export_history_csv(path, trainer) -> None:
 
 def export_weights_npz(path, trainer) -> None:
     """W0, b0, W1, b1, … (W of shape (out, in)) plus the architecture as plain arrays."""
+    check_saveable(trainer, "weights")
     exp = trainer.exp
     arrays = {"layers": np.array((2, *exp.layers, 1)), "activations": np.array([*exp.activations, "sigmoid"])}
     for i, (W, b) in enumerate(trainer.params()):
@@ -52,6 +53,7 @@ def state_dict(trainer):
 def export_torch(path, trainer) -> None:
     import torch
 
+    check_saveable(trainer, "weights")
     buffer = io.BytesIO()
     torch.save(state_dict(trainer), buffer)
     atomic_write(path, buffer.getvalue())
@@ -68,4 +70,7 @@ def load_torch_state(path):
     try:
         return torch.load(Path(path), weights_only=True, map_location="cpu")
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError) as exc:
-        raise SpecError(f"weights {Path(path).name}", f"is not a plain PyTorch state_dict ({exc})") from None
+        from engine.safe_text import printable
+
+        raise SpecError(f"weights {printable(Path(path).name, 80)}",
+                        printable(f"is not a plain PyTorch state_dict ({exc})", 300)) from None

@@ -13,14 +13,11 @@ ever builds plain arrays, and a file that needs more is refused.
 
 from __future__ import annotations
 
-import glob
 import io
 import json
 import math
 import os
 import pickletools
-import tempfile
-import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -31,6 +28,8 @@ from engine.data import Dataset, Split, window_around
 from engine.errors import SpecError
 from engine.history import COLUMNS, History
 from engine.spec import Experiment
+from engine.safe_text import is_printable, printable
+from engine.safe_write import atomic_write, expanded  # noqa: F401 — atomic_write: where callers look for it
 from engine.user_files import read_user_file
 
 FORMAT = "ml101-experiment"
@@ -43,43 +42,6 @@ MAX_WEIGHT = 1e12
 MAX_COORDINATE = 1e6  # as for CSV files
 
 
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write all of `data` or nothing: a crash mid-write leaves the old file as it was."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
-    _remove_stale_temp_files(path)
-
-
-def _remove_stale_temp_files(path: Path, older_than_s: float = 600) -> None:
-    """A process killed mid-write leaves its temp file behind; the next save of the same file sweeps those
-    up. Only old ones: a fresh one may belong to a write still running in another process."""
-    cutoff = time.time() - older_than_s
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        try:
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
-        except OSError:
-            pass
-
-
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
@@ -88,8 +50,8 @@ def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 
 def read_npz(path: str | os.PathLike, field: str = "file") -> dict[str, np.ndarray]:
     """Every array in an .npz file, refusing pickles, non-archives and object arrays with a clear line."""
-    path = Path(path)
-    where = f"{field} {path.name}"
+    path = expanded(path)
+    where = f"{field} {printable(path.name, 80)}"
     raw = read_user_file(path, where, MAX_FILE_BYTES)
     if _is_pickle(raw):
         raise SpecError(where, "is a Python pickle; ml101 never loads pickles because they can run code")
@@ -100,7 +62,7 @@ def read_npz(path: str | os.PathLike, field: str = "file") -> dict[str, np.ndarr
     except SpecError:
         raise
     except Exception as exc:  # zlib, zipfile, struct, EOF: every way a damaged archive fails
-        raise SpecError(where, f"is damaged or not an .npz archive ({type(exc).__name__}: {exc})"[:300]) from None
+        raise SpecError(where, printable(f"is damaged or not an .npz archive ({type(exc).__name__}: {exc})", 300)) from None
 
 
 def _is_pickle(raw: bytes) -> bool:
@@ -129,7 +91,7 @@ def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
             raise SpecError(where, f"holds {len(members)} entries; an ml101 file has at most {MAX_MEMBERS}")
         pickles = [info.filename for info in members if "pkl" in info.filename or "pickle" in info.filename]
         if pickles:
-            raise SpecError(where, f"contains a pickle ({pickles[0][:40]}; a PyTorch .pt file?); ml101 never "
+            raise SpecError(where, f"contains a pickle ({printable(pickles[0], 40)}; a PyTorch .pt file?); ml101 never "
                             "loads pickles")
         total = 0
         for info in members:
@@ -139,12 +101,12 @@ def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
             with archive.open(info) as member:
                 version = np.lib.format.read_magic(member)
                 if version not in ((1, 0), (2, 0)):
-                    raise SpecError(where, f"entry {name} uses .npy format {version}; ml101 reads 1.0 and 2.0")
+                    raise SpecError(where, f"entry {printable(name, 60)} uses .npy format {version}; ml101 reads 1.0 and 2.0")
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
                     np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(member)
             if dtype.hasobject:
-                raise SpecError(where, f"contains pickled objects ({name}); ml101 never loads pickles")
+                raise SpecError(where, f"contains pickled objects ({printable(name, 60)}); ml101 never loads pickles")
             total += math.prod(shape) * dtype.itemsize
             if total > MAX_UNPACKED_BYTES:
                 raise SpecError(where, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB; no ml101 file "
@@ -156,7 +118,21 @@ def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
         return arrays
 
 
+def check_saveable(trainer, field: str = "experiment") -> None:
+    """What a save writes, a load reads back: a diverged run (NaN, infinite or absurd weights) is refused
+    with the reason, never written as a file that can never be opened again."""
+    if trainer.diverged:
+        raise SpecError(field, f"not saved: {trainer.diverged}")
+    for i, (W, b) in enumerate(trainer.params()):
+        W, b = np.asarray(W), np.asarray(b)
+        if not (np.isfinite(W).all() and np.isfinite(b).all()) or max(np.abs(W).max(initial=0),
+                                                                        np.abs(b).max(initial=0)) > MAX_WEIGHT:
+            raise SpecError(field, f"not saved: layer {i + 1}'s weights are NaN, infinite or beyond "
+                            f"±{MAX_WEIGHT:g} (training diverged); a smaller learning rate and a fresh start help")
+
+
 def save_experiment(path, trainer) -> None:
+    check_saveable(trainer)
     exp: Experiment = trainer.exp
     history: History = trainer.history
     meta = {
@@ -231,7 +207,9 @@ def _dataset(arrays: dict, meta: dict, where: str) -> Dataset:
     if not (isinstance(window, list) and len(window) == 4 and all(_is_number(v) for v in window)
             and window[0] < window[1] and window[2] < window[3]):
         window = window_around(X)
-    return Dataset(X, y, str(info.get("name", "saved"))[:40], tuple(float(v) for v in window))
+    name = info.get("name", "saved")
+    name = name if isinstance(name, str) and len(name) <= 40 and is_printable(name) else "saved"  # only a label
+    return Dataset(X, y, name, tuple(float(v) for v in window))
 
 
 def _is_number(v, lo: float = -MAX_COORDINATE * 10, hi: float = MAX_COORDINATE * 10) -> bool:
@@ -263,11 +241,25 @@ def _test_mask(arrays: dict, n: int, where: str) -> np.ndarray | None:
     return mask
 
 
+def _check_names(exp: Experiment, where: str) -> None:
+    """The free-text settings, held to what a person could have typed: a short printable preset name and a
+    CSV path without control characters (a file could carry escape sequences that the app would show)."""
+    from engine.spec import PRESETS
+
+    name = exp.preset
+    if name not in PRESETS and name != "custom" and not (len(name) <= 40 and is_printable(name)):
+        raise SpecError(where, f"has a bad setting: preset must be one of {', '.join(PRESETS)} or a short name "
+                        f"without control characters; got '{printable(name, 40)}'")
+    if exp.is_csv and printable(exp.data, 4096) != exp.data:
+        raise SpecError(where, f"has a bad setting: data must be a CSV file name without control characters; "
+                        f"got '{printable(exp.data, 60)}'")
+
+
 def load_experiment(path):
     """A Trainer exactly as saved: settings, data, weights, epoch and curves."""
     from engine.trainer import Trainer
 
-    where = f"experiment {Path(path).name}"
+    where = f"experiment {printable(expanded(path).name, 80)}"
     arrays = read_npz(path, "experiment")
     meta = _meta(arrays, where)
     settings = meta.get("experiment")
@@ -277,6 +269,7 @@ def load_experiment(path):
         exp = Experiment.from_dict(settings)
     except SpecError as exc:
         raise SpecError(where, f"has a bad setting: {exc}") from None
+    _check_names(exp, where)
     epoch, seconds = meta.get("epoch", 0), meta.get("seconds", 0.0)
     if not (_is_number(epoch, 0, 10**12) and epoch == int(epoch)):
         raise SpecError(where, f"has a bad epoch count {str(epoch)[:20]!r}")

@@ -87,10 +87,12 @@ def test_a_read_error_is_reported_not_raised(tmp_path, monkeypatch):
     path = tmp_path / "secret.csv"
     path.write_text(good_rows(10))
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(fd, n):
+        raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    import engine.user_files
+
+    monkeypatch.setattr(engine.user_files.os, "read", refuse)
     with pytest.raises(SpecError, match=r"secret.csv: cannot be read \(Permission denied\)"):
         load_csv(path)
 

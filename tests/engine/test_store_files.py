@@ -255,21 +255,26 @@ def test_killing_a_save_at_random_moments_always_leaves_a_loadable_file(tmp_path
         child.send_signal(signal.SIGKILL)
         child.communicate()
         assert load_experiment(target).epoch in (1, 2)  # the old or the new content, never a broken file
-    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".run.npz.")]
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".ml101-tmp-")]
     assert len(leftovers) <= 6  # at most one per kill, and loading never looks at them
 
 
 def test_temp_files_left_by_killed_saves_are_swept_up_by_the_next_save(tmp_path):
+    """Only ml101's own temp files (its prefix and a pid) of a process that is gone; nobody else's file."""
     target = tmp_path / "run.npz"
-    old, fresh = tmp_path / ".run.npz.abc123.tmp", tmp_path / ".run.npz.def456.tmp"
-    for leftover in (old, fresh):
-        leftover.write_bytes(b"half a file")
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # its pid now names no process
+    dead, alive = child.pid, os.getppid()
+    old = tmp_path / f".ml101-tmp-{dead}-0123abcd-run.npz"
+    running = tmp_path / f".ml101-tmp-{alive}-0123abcd-run.npz"  # a save still going on in another process
+    fresh = tmp_path / f".ml101-tmp-{dead}-4567cdef-run.npz"  # a pid reused in another container, maybe
+    theirs = [tmp_path / ".run.npz.abc123.tmp", tmp_path / ".ml101-tmp-notes.txt", tmp_path / "ml101-tmp-1-x"]
     hour_ago = time.time() - 3600
-    os.utime(old, (hour_ago, hour_ago))
-    other = tmp_path / ".other.npz.abc.tmp"  # another file's: not ours to touch
-    other.write_bytes(b"x")
-    os.utime(other, (hour_ago, hour_ago))
+    for leftover in (old, running, fresh, *theirs):
+        leftover.write_bytes(b"half a file")
+        if leftover != fresh:
+            os.utime(leftover, (hour_ago, hour_ago))
     atomic_write(target, b"new")
     assert target.read_bytes() == b"new"
     assert not old.exists()
-    assert fresh.exists() and other.exists()  # a write still running elsewhere may own a fresh one
+    assert running.exists() and fresh.exists() and all(p.exists() for p in theirs)
