@@ -24,6 +24,7 @@ import gc
 import importlib
 import importlib.util
 import inspect
+import sys
 from dataclasses import replace
 from functools import partial
 
@@ -102,6 +103,7 @@ class ML101App(App):
         self.settings = settings or Settings()
         self.theme = self.settings.theme  # checked by load_settings against Textual's themes
         self._screens: dict = {}
+        self.crash_log = None  # after a bug: where its traceback was written (tui/crash.py)
         self._factories = {"train": partial(_make, "tui.screens.train", "TrainScreen", exp, trainer)}
         for mode, (module, name) in SCREENS.items():
             if mode != "train" and importlib.util.find_spec(module) is not None:
@@ -119,9 +121,31 @@ class ML101App(App):
     def train_screen(self):
         return self.screen_of("train")
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug anywhere in the app: the traceback to the crash log, not a Rich dump with local variables on the
+        terminal; the app still ends (its state is unknown) with return code 1. Textual 8's hook (pinned)."""
+        from tui import crash
+
+        self._return_code = 1
+        if self._exception is None:  # the first one is the cause; Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+            self.crash_log = crash.write_log(error)
+        self._close_messages_no_wait()
+
+    def crash_line(self) -> str | None:
+        """The one line for the terminal after a bug, or None when the app ended normally."""
+        if self._exception is None:
+            return None
+        from tui import crash
+
+        log = self.crash_log if self.crash_log is not None else t("app.crash_no_log")
+        return t("app.crashed", what=crash.what(self._exception), log=log)
+
     def on_mount(self) -> None:
         for problem in self.settings.problems:
-            self.notify(problem_text(problem), severity="warning", timeout=15)
+            # markup=False: the values come from the user's file, and "[/]" in a theme name is not markup
+            self.notify(problem_text(problem), severity="warning", timeout=15, markup=False)
 
     def action_help(self) -> None:
         from tui.widgets.dialogs import HelpScreen
@@ -184,6 +208,8 @@ def problem_text(problem: Problem) -> str:
         return t("app.config_unreadable", where=problem.where, detail=problem.allowed)
     if problem.kind == "unknown":
         return t("app.config_unknown", where=problem.where, setting=problem.setting)
+    if problem.kind == "more":
+        return t("app.config_more", where=problem.where, n=problem.value)
     return t("app.config_value", where=problem.where, setting=problem.setting, value=problem.value,
              allowed=problem.allowed)
 
@@ -217,6 +243,9 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
     gc.freeze()
     gc.set_threshold(*gc.get_threshold()[:2], 100)
     app.run()
+    crashed = app.crash_line()
+    if crashed is not None:
+        print(crashed, file=sys.stderr)
     if app.theme != settings.theme:
         saved = load_settings(env={})  # the file's values, not the environment's
         if not saved.problems:  # never overwrite a file the user still has to fix
@@ -226,5 +255,6 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
                 pass  # a read-only config folder: the theme is simply not remembered
     from tui.fast_exit import exit_now_if_torch
 
-    exit_now_if_torch(app, 0)  # with PyTorch loaded, Python's teardown alone would take over a second
-    return 0
+    code = 0 if crashed is None else 1
+    exit_now_if_torch(app, code)  # with PyTorch loaded, Python's teardown alone would take over a second
+    return code

@@ -21,13 +21,18 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from engine.errors import SpecError
+from engine.safe_text import is_printable, printable
 from engine.store import atomic_write
+from engine.user_files import read_bounded
 
 # The themes worth suggesting; any theme Textual ships is accepted.
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox", "monokai", "dracula")
 THEME_ALIASES = {"textual-ansi": "ansi-dark"}
 ENV = {"language": "ML101_LANG", "theme": "ML101_THEME", "preset": "ML101_PRESET", "threads": "ML101_THREADS"}
 MAX_RECENT = 10
+MAX_OWN_FILE_BYTES = 64 * 1024  # config.toml and recent.json are a few hundred bytes; more is not ours
+MAX_PROBLEMS = 5  # named one by one; a file of a thousand bad lines gets one more line saying so
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Settings:
 @dataclass(frozen=True)
 class Problem:
     """Why part of the config was ignored. `str()` says it in English; the app words it per language from
-    `kind` ("unreadable", "unknown" or "value"), the setting, the value and what is allowed."""
+    `kind` ("unreadable", "unknown", "value" or "more": how many further problems), the setting, the value and what is allowed."""
 
     kind: str
     where: str = ""
@@ -52,9 +57,11 @@ class Problem:
 
     def __str__(self) -> str:
         if self.kind == "unreadable":
-            return f"{self.where}: ignored, not readable TOML ({self.allowed})"
+            return f"{self.where}: ignored, {self.allowed}"
         if self.kind == "unknown":
             return f"{self.where}: unknown setting {self.setting!r} ignored"
+        if self.kind == "more":
+            return f"{self.where}: {self.value} more problems ignored"
         return f"{self.where}: {self.setting} = {self.value} ignored; allowed: {self.allowed}"
 
 
@@ -107,11 +114,12 @@ def load_settings(path: Path | None = None, env=None) -> Settings:
     settings, problems = Settings(), []
     values: dict = {}
     source = {}  # setting -> where its value came from: the file or an environment variable
-    if path.exists():
+    where = printable(str(path))
+    if os.path.lexists(path):
         try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            problems.append(Problem("unreadable", where=str(path), allowed=str(exc)))
+            values = tomllib.loads(read_bounded(path, MAX_OWN_FILE_BYTES).decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, ValueError, RecursionError) as exc:
+            problems.append(Problem("unreadable", where=where, allowed=_why_unreadable(exc)))
     for name, var in ENV.items():
         if env.get(var):
             values[name] = env[var]
@@ -119,23 +127,59 @@ def load_settings(path: Path | None = None, env=None) -> Settings:
     known = {f.name for f in fields(Settings)} - {"problems"}
     for name, value in values.items():
         if name not in known:
-            problems.append(Problem("unknown", where=str(path), setting=name))
+            problems.append(Problem("unknown", where=where, setting=printable(name, 40)))
             continue
         try:
             settings = replace(settings, **{name: _checked(name, value)})
         except (ValueError, TypeError):
-            shown = json.dumps(value) if isinstance(value, str) else str(value)
-            problems.append(Problem("value", where=source.get(name, str(path)), setting=name, value=shown[:40],
+            problems.append(Problem("value", where=source.get(name, where), setting=name, value=_shown(value),
                                     allowed=allowed(name)))
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS + 1
+        problems[MAX_PROBLEMS - 1:] = [Problem("more", where=where, value=str(more))]
     return replace(settings, problems=tuple(problems))
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
+def _why_unreadable(exc: BaseException) -> str:
+    from engine.user_files import TooBig
+
+    if isinstance(exc, TooBig):
+        return f"bigger than {MAX_OWN_FILE_BYTES // 1024} KiB, so not a settings file"
+    if isinstance(exc, RecursionError):
+        return "not readable TOML (nested too deeply)"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not readable TOML (not UTF-8 text)"
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        return printable(f"not readable TOML ({exc})", 120)
+    if isinstance(exc, OSError):
+        return printable(f"cannot be read ({exc.strerror or exc})", 120)
+    return printable(str(exc), 120)  # IsNotRegular: "is a FIFO (named pipe), not a regular file" and such
+
+
+def _shown(value) -> str:
+    """A bad value as the file wrote it, short and safe: a 100 000-character string or a list nested 900
+    deep is shown by its start."""
+    import reprlib
+
+    try:
+        text = json.dumps(value) if isinstance(value, str) else reprlib.repr(value)
+    except (ValueError, RecursionError):
+        text = f"<a {type(value).__name__}>"
+    return printable(text, 40)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> bool:
+    """Write the settings; False (nothing written) when config.toml is something ml101 does not write over
+    (a FIFO, a device, a dangling link). OSError when the disk says no."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"language = {json.dumps(settings.language)}", f"theme = {json.dumps(settings.theme)}",
              f"preset = {json.dumps(settings.preset)}", f"threads = {settings.threads}"]
-    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    try:
+        atomic_write(path, ("\n".join(lines) + "\n").encode())
+    except SpecError:
+        return False
+    return True
 
 
 def language_from_locale(env=None) -> str:
@@ -151,22 +195,62 @@ def recent_path() -> Path:
     return config_dir() / "recent.json"
 
 
+MAX_PATH_CHARS = 4096
+_named: set[str] = set()  # problems with recent.json already told in this process: each is told once
+
+
+def _recent_entries() -> tuple[list[str], list[str]]:
+    """The usable entries of recent.json (newest first, files that still exist) and a note for each broken
+    one. A missing file is no note; a file that is not a small regular JSON list is one note, never a hang."""
+    path = recent_path()
+    where = printable(str(path))
+    try:
+        entries = json.loads(read_bounded(path, MAX_OWN_FILE_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        return [], []
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: not JSON, not UTF-8, not a file
+        return [], [f"{where}: ignored, {_why_unreadable(exc).replace('TOML', 'JSON')}"]
+    if not isinstance(entries, list):
+        return [], [f"{where}: ignored, not a list of file names"]
+    good, notes = [], []
+    for entry in entries[: MAX_RECENT * 10]:
+        if not (isinstance(entry, str) and 0 < len(entry) <= MAX_PATH_CHARS and "\x00" not in entry
+                and os.path.isabs(entry)):
+            notes.append(f"{where}: skipped the entry {_shown(entry)} (not a file's full path)")
+            continue
+        try:
+            if Path(entry).is_file() and entry not in good:
+                good.append(entry)
+        except (OSError, ValueError) as exc:  # a name too long for this system, a folder we may not enter
+            notes.append(f"{where}: skipped the entry {_shown(entry)} ({printable(str(exc), 60)})")
+    return good[:MAX_RECENT], notes
+
+
+def _untold(notes: list[str]) -> list[str]:
+    fresh = [n for n in notes if n not in _named]
+    _named.update(fresh)
+    return fresh
+
+
 def recent_experiments() -> list[str]:
     """Saved experiment files, newest first, that still exist."""
-    try:
-        entries = json.loads(recent_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(entries, list):
-        return []
-    return [p for p in entries if isinstance(p, str) and Path(p).is_file()][:MAX_RECENT]
+    return _recent_entries()[0]
 
 
-def remember_experiment(path: str | os.PathLike) -> None:
-    resolved = str(Path(path).resolve())
-    entries = [resolved] + [p for p in recent_experiments() if p != resolved]
+def recent_problems() -> list[str]:
+    """What was wrong with recent.json, each line once per process (the next save rewrites it clean)."""
+    return _untold(_recent_entries()[1])
+
+
+def remember_experiment(path: str | os.PathLike) -> list[str]:
+    """Put `path` first in the recent list. Never fails: the list is a convenience, and a broken entry or an
+    unwritable folder must not break the save that was just made. Returns the notes not told yet."""
     try:
+        resolved = str(Path(os.path.expanduser(os.fspath(path))).resolve())
+        entries, notes = _recent_entries()
+        entries = [resolved] + [p for p in entries if p != resolved]
         recent_path().parent.mkdir(parents=True, exist_ok=True)
         atomic_write(recent_path(), json.dumps(entries[:MAX_RECENT], indent=1).encode())
-    except OSError:
-        pass  # a read-only home must not break saving the experiment itself
+    except (OSError, ValueError, RuntimeError) as exc:  # SpecError (not a regular file) is a ValueError
+        notes = [f"{printable(str(recent_path()))}: not updated ({printable(str(exc), 120)})"]
+    return _untold(notes)
