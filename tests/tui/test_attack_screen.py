@@ -55,7 +55,7 @@ async def test_x_opens_the_lab_on_the_notebook_poisoning_with_every_key_named():
         assert "[Poisoning]" in text and "[last]" in text and "[none]" in text
         assert "50 % of the training points (450 of 900)" in text
         assert "the last part of the training list gets" in text  # the strategy explained in words
-        for key in ("a ", "s S", "- +", "d ", "r ", "c ", "Esc", "1 2 3"):
+        for key in ("a ", "s S", "- +", "d ", "⏎ ", "c ", "Esc", "1 2 3"):
             assert key in text
         assert "No results yet" in text
 
@@ -108,11 +108,26 @@ async def test_each_key_changes_what_it_says():
         assert "[Poisoning]" in screen_text(app)
 
 
+async def test_r_the_train_screens_reset_key_starts_nothing_here_enter_runs():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lab(pilot)
+        screen.seeds, screen.exp = 1, SHORT
+        await pilot.press("r")
+        await pilot.pause()
+        assert not screen.running and screen.result is None
+        assert "⏎ Run" in screen_text(app).splitlines()[-1]  # the footer names the key that runs
+        await pilot.press("enter")
+        assert screen.running
+        await finished(pilot, screen)
+        assert screen.result is not None
+
+
 async def test_poisoning_the_last_half_shows_the_damage_and_the_poisoned_points():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lab(pilot)
-        await pilot.press("r")
+        await pilot.press("enter")
         await finished(pilot, screen)
         text = screen_text(app)
         assert "Clean model" in text and "Poisoned model" in text  # the maps come to the front
@@ -132,7 +147,7 @@ async def test_a_defence_gives_a_third_model_to_look_at():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lab(pilot)
         await pilot.press("s", "minus", "minus", "minus", "minus", "d")  # random, 30 %, kNN
-        await pilot.press("r")
+        await pilot.press("space")
         await finished(pilot, screen)
         text = screen_text(app)
         assert number_after(text, "defended") > number_after(text, "poisoned")
@@ -148,7 +163,7 @@ async def test_stealing_with_the_notebooks_settings_shows_fidelity_and_the_quest
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lab(pilot)
-        await pilot.press("a", "r")
+        await pilot.press("a", "enter")
         await finished(pilot, screen)
         text = screen_text(app)
         assert "Victim (the original)" in text and "Stolen copy" in text
@@ -197,7 +212,7 @@ async def test_escape_cancels_a_sweep_and_the_screen_stays_usable():
         await until(pilot, lambda: screen.progress is not None, "the sweep reports progress")
         await pilot.pause()
         assert "Curve: training many models" in screen_text(app) and "Esc cancels" in screen_text(app)
-        await pilot.press("r")
+        await pilot.press("enter")
         assert "Still working" in screen_text(app)  # one job at a time
         await pilot.press("escape")
         await finished(pilot, screen)
@@ -206,7 +221,7 @@ async def test_escape_cancels_a_sweep_and_the_screen_stays_usable():
         await pilot.press("3")
         assert "No curve yet" in screen_text(app) and screen.curves == {}
         screen.exp = SHORT
-        await pilot.press("r")
+        await pilot.press("enter")
         await finished(pilot, screen)
         assert "Poisoned model" in screen_text(app)
 
@@ -247,7 +262,7 @@ async def test_german_words_after_a_language_switch_keep_settings_and_results():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lab(pilot)
         screen.seeds, screen.exp = 1, SHORT
-        await pilot.press("s", "r")
+        await pilot.press("s", "enter")
         await finished(pilot, screen)
         i18n.set_language("de")
         await screen.relabel()

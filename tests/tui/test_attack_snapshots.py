@@ -27,13 +27,13 @@ def ran(*keys: str):
 
 
 def test_poisoning_maps_80x24(snap_compare):
-    assert snap_compare(make_app(), terminal_size=NARROW, run_before=ran("r"))
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=ran("enter"))
 
 
 def test_poisoning_maps_no_color_80x24(snap_compare, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(make_app(), terminal_size=NARROW, run_before=ran("r"))
+    assert snap_compare(make_app(), terminal_size=NARROW, run_before=ran("enter"))
 
 
 def test_stealing_120x40(snap_compare):
-    assert snap_compare(make_app(), terminal_size=WIDE, run_before=ran("a", "r"))
+    assert snap_compare(make_app(), terminal_size=WIDE, run_before=ran("a", "enter"))

@@ -1,7 +1,7 @@
 """The Attack lab: poison the training data or steal the shipped victim model, and see what it does.
 
-Keys pick the attack, its strategy, how much it spends and the defence (or what the victim answers); `r`
-runs one attack (clean and attacked maps side by side, the numbers), `c` a whole curve. Both run in a
+Keys pick the attack, its strategy, how much it spends and the defence (or what the victim answers); Enter
+(or space) runs one attack (clean and attacked maps side by side, the numbers), `c` a whole curve. Both run in a
 thread worker (tui/attack_worker.py) with progress on the message line; Esc cancels. Below 120×40 the
 setup, the maps and the curve are tabs (keys 1-3); from 120×40 on the setup and the curve stand on the left,
 the two maps one above the other on the right.
@@ -69,7 +69,8 @@ class AttackScreen(Screen):
         binding("minus,left", "amount(-1)", "attack_less", key_display="-", show=False),
         binding("d", "defense", "attack_defense", show=False),
         binding("o", "output", "attack_output", show=False),
-        binding("r,enter", "run", "attack_run", key_display="r"),
+        # not r: on the Train screen r resets, and a finger used to it would start a long run here
+        binding("enter,space", "run", "attack_run", key_display="⏎"),
         binding("c", "curve", "attack_curve"),
         # not in the footer (full at 80 columns in German): the progress line says "Esc cancels" while it matters
         binding("escape", "cancel", "attack_cancel", key_display="Esc", show=False),

@@ -148,7 +148,7 @@ def setup_table(s: AttackSettings, seeds: int) -> Table:
         row("o", t("attack.label.output"), _choices(OUTPUTS, s.output, lambda o: t(f"attack.output.{o}")),
             t(f"attack.output_help.{s.output}"))
     table.add_row("", "", "")
-    table.add_row("r", t("attack.label.run"), Text(t(f"attack.setup.run_{s.attack}", seeds=seeds)))
+    table.add_row("⏎", t("attack.label.run"), Text(t(f"attack.setup.run_{s.attack}", seeds=seeds)))
     table.add_row("c", t("attack.label.curve"), Text(t(f"attack.setup.curve_{s.attack}", seeds=seeds)))
     table.add_row(t("attack.keyname.escape"), t("attack.label.cancel"), Text(t("attack.setup.cancel")))
     table.add_row("1 2 3", t("attack.label.panels"), Text(t("attack.setup.panels")))
