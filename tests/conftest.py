@@ -15,3 +15,4 @@ def _own_config_dir(tmp_path, monkeypatch):
     """Saves add to the recent-experiments list and the app saves its theme: keep every test's files out of
     the real config folder of whoever runs the tests."""
     monkeypatch.setenv("ML101_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ML101_STATE_DIR", str(tmp_path / "state"))  # a test's crash log is not the user's

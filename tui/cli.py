@@ -101,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, details on request
         if os.environ.get("ML101_DEBUG"):
             raise
-        print(f"ml101: internal error: {type(exc).__name__}: {exc} (set ML101_DEBUG=1 for details)",
-              file=sys.stderr)
+        from tui import crash  # the same log as the app's, so one report has the whole traceback
+
+        log = crash.write_log(exc)
+        print(f"ml101: internal error ({crash.what(exc)}); the details are in {log or 'no file'}"
+              " (ML101_DEBUG=1 shows them here)", file=sys.stderr)
         return EXIT_BUG
 
 

@@ -89,6 +89,8 @@ class TrainingRunner:
         worker = get_current_worker()
         try:
             _TrainingLoop(self, self._host, self._exp, self._trainer).run(lambda: worker.is_cancelled)
+        except Exception as exc:  # the loop itself broke (its commands are guarded): never end silently
+            self._host.post_message(TrainingFailed(exc, traceback.format_exc()))
         finally:
             self.stopped.set()
 
