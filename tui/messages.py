@@ -160,3 +160,23 @@ class DataEditRequested(Message):
 
 class CursorLeft(Message):
     """The map's cursor mode ended (escape, or the focus went elsewhere)."""
+
+
+class RunPutAside(Message):
+    """A reset, new data, a new model, a preset (`what`: reset, data, model, preset, open) replaced a run that
+    had trained to `epoch` (or had hand-edited points): it is kept, and key z brings it back."""
+
+    def __init__(self, what: str, epoch: int) -> None:
+        super().__init__()
+        self.what = what
+        self.epoch = epoch
+
+
+class RunRestored(Message):
+    """Key z swapped the run put aside with the current one: `epoch` is back, `other` is now put aside;
+    `epoch` None when there was nothing to bring back."""
+
+    def __init__(self, epoch: int | None, other: int = 0) -> None:
+        super().__init__()
+        self.epoch = epoch
+        self.other = other

@@ -33,12 +33,15 @@ from tui.messages import (
     FileDone,
     MapView,
     Points,
+    RunPutAside,
+    RunRestored,
     SettingApplied,
     SettingRejected,
     Snapshot,
     TrainingFailed,
     TrainingState,
 )
+from tui.run_aside import Run, SetAside, before_change
 
 CHUNK_SECONDS = 0.05
 SNAPSHOT_SECONDS = 0.1
@@ -118,6 +121,7 @@ class _TrainingLoop:
         self.last_post = 0.0
         self.posted_running = False
         self.undo: list = []  # earlier training points, newest last
+        self.aside = SetAside()  # the run the last reset, new data, preset, ... replaced (key z)
 
     def run(self, cancelled) -> None:
         self._safely(self._build)
@@ -168,8 +172,12 @@ class _TrainingLoop:
             self.running = False
             trainer.run(1)
         elif command == "reset":
+            before = self._kept(before_change(trainer))
             trainer.reset(new_seed=args[0])
             self._new_model()
+            self._put_aside(before, "reset")
+        elif command == "restore":
+            self._restore()
         elif command == "change":
             self._change(args[0])
         elif command == "edit":
@@ -188,15 +196,17 @@ class _TrainingLoop:
         self.running = True
 
     def _change(self, changes: dict) -> None:
+        before = self._kept(before_change(self.trainer))
         try:
             cost = self.trainer.change(**changes)
         except SpecError as exc:
             self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
             return
         if cost == "data":
-            self.undo.clear()  # the edited points are gone: nothing left to undo
+            self.undo = []  # the edited points are gone: nothing left to undo (but z brings them back)
         if cost != "live":
             self._new_model()
+            self._put_aside(before, cost)
         elif "epochs" in changes:
             self._set_target()
         self.host.post_message(SettingApplied(tuple(changes), cost))
@@ -211,14 +221,16 @@ class _TrainingLoop:
             self.exp = exp
             self._build()
             return
+        before = self._kept(self.trainer)
         try:
             self.trainer = Trainer(exp)
         except SpecError as exc:
             self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
             return
         self.running = False
-        self.undo.clear()
+        self.undo = []
         self._new_model()
+        self._put_aside(before, "preset")
         self.host.post_message(SettingApplied(("preset",), "data"))
 
     # files and hand edits -------------------------------------------------------------------------------
@@ -229,9 +241,11 @@ class _TrainingLoop:
         try:
             if action == "open":
                 trainer = load_experiment(path)  # the current experiment stays unless this succeeds
+                before = self._kept(self.trainer)
                 self.trainer, self.running = trainer, False
-                self.undo.clear()
+                self.undo = []
                 self._new_model()
+                self._put_aside(before, "open")
             elif action == "save":
                 save_experiment(path, self.trainer)
             else:
@@ -266,6 +280,25 @@ class _TrainingLoop:
     def _new_model(self) -> None:
         self._set_target()
         self.grid_stale = True
+
+    # the run a destructive key replaced (tui/run_aside.py) -------------------------------------------
+    def _kept(self, trainer: Trainer) -> Run:
+        return Run(trainer, list(self.undo), self.target)  # a reset keeps the data: the list must not be shared
+
+    def _put_aside(self, before: Run, what: str) -> None:
+        if self.aside.keep(before):
+            self.host.post_message(RunPutAside(what, before.trainer.epoch))
+
+    def _restore(self) -> None:
+        back = self.aside.swap(self._kept(self.trainer))
+        if back is None:
+            self.host.post_message(RunRestored(None))
+            return
+        other = self.trainer.epoch
+        self.trainer, self.undo, self.target = back.trainer, back.edits, back.target
+        self.running = False  # what comes back is looked at first, not trained further by surprise
+        self.grid_stale = True
+        self.host.post_message(RunRestored(self.trainer.epoch, other))
 
     def _set_target(self) -> None:
         self.target = self.trainer.exp.epochs or NO_LIMIT

@@ -23,11 +23,13 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from engine.errors import SpecError
 from engine.spec import Experiment, preset
 from engine.trainer import Trainer
-from tui.i18n import binding, explain, field_label, has, t, translate_all_bindings, translate_bindings
+from tui.i18n import binding, explain, field_label, has, number, t, translate_all_bindings, translate_bindings
 from tui.messages import (
     ChangeRequested,
     GridSizeChanged,
     MapView,
+    RunPutAside,
+    RunRestored,
     SettingApplied,
     SettingRejected,
     Snapshot,
@@ -48,6 +50,7 @@ from tui.widgets.status_line import StatusLine
 PANELS = ("map", "plot", "net", "settings")
 COLUMN_OF = {"map": "left", "plot": "left", "net": "right", "settings": "right"}
 WIDE = (120, 40)
+UNDO_NOTICE_SECONDS = 8
 
 
 class TrainScreen(FilesAndEdits, Screen):
@@ -73,6 +76,7 @@ class TrainScreen(FilesAndEdits, Screen):
         binding("ctrl+s", "save", "save", key_display="^s", show=False),
         binding("ctrl+o", "open", "open", key_display="^o", show=False),
         binding("E", "export", "export", show=False),
+        binding("z", "restore", "restore", show=False),  # the data cursor's z (its focus comes first) undoes edits
     ]
 
     def __init__(self, exp: Experiment, trainer: Trainer | None = None) -> None:
@@ -190,6 +194,16 @@ class TrainScreen(FilesAndEdits, Screen):
         self.say("msg.failed", error=True)
         self.app.push_screen(ErrorScreen(event.error, event.details))
 
+    def on_run_put_aside(self, event: RunPutAside) -> None:
+        # A notification, not the message line: that one says what the key did (new weights, the preset, ...).
+        self.app.notify(t(f"undo.kept_{event.what}", epoch=number(event.epoch)), timeout=UNDO_NOTICE_SECONDS)
+
+    def on_run_restored(self, event: RunRestored) -> None:
+        if event.epoch is None:
+            self.say("undo.nothing")
+        else:
+            self.say("undo.restored", epoch=number(event.epoch), other=number(event.other))
+
     def on_grid_size_changed(self, event: GridSizeChanged) -> None:
         self._send("grid_size", event.nx, event.ny)
 
@@ -269,6 +283,9 @@ class TrainScreen(FilesAndEdits, Screen):
     def action_reset(self) -> None:
         self._send("reset", True)
         self.say("msg.reset")
+
+    def action_restore(self) -> None:
+        self._send("restore")
 
     def action_new_data(self) -> None:
         if self.exp.is_csv:
