@@ -48,11 +48,11 @@ def _kind(mode: int) -> str:
 def target(path: str | os.PathLike, field: str | None = None) -> Path:
     """The file a write to `path` will replace or create (symlinks followed), or a SpecError naming `field`
     (default: the file's name) that says why ml101 will not write there."""
+    if not os.fspath(path).strip():
+        raise SpecError(field or "file", "needs a file name, like run.npz")
     path = expanded(path)
     field = field or f"file {printable(path.name or str(path))}"
     shown = printable(str(path))
-    if not str(path).strip() or not path.name:
-        raise SpecError(field, f"{shown} is not a file name; give one like run.npz")
     try:
         real = Path(os.path.realpath(path))
         if path.is_symlink() and not os.path.lexists(real):

@@ -20,16 +20,15 @@ import os
 import pickletools
 import warnings
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from engine.data import Dataset, Split, window_around
 from engine.errors import SpecError
 from engine.history import COLUMNS, History
-from engine.spec import Experiment
 from engine.safe_text import is_printable, printable
 from engine.safe_write import atomic_write, expanded  # noqa: F401 — atomic_write: where callers look for it
+from engine.spec import Experiment
 from engine.user_files import read_user_file
 
 FORMAT = "ml101-experiment"
@@ -62,7 +61,8 @@ def read_npz(path: str | os.PathLike, field: str = "file") -> dict[str, np.ndarr
     except SpecError:
         raise
     except Exception as exc:  # zlib, zipfile, struct, EOF: every way a damaged archive fails
-        raise SpecError(where, printable(f"is damaged or not an .npz archive ({type(exc).__name__}: {exc})", 300)) from None
+        why = printable(f"is damaged or not an .npz archive ({type(exc).__name__}: {exc})", 300)
+        raise SpecError(where, why) from None
 
 
 def _is_pickle(raw: bytes) -> bool:
@@ -101,7 +101,8 @@ def _arrays(raw: bytes, where: str) -> dict[str, np.ndarray]:
             with archive.open(info) as member:
                 version = np.lib.format.read_magic(member)
                 if version not in ((1, 0), (2, 0)):
-                    raise SpecError(where, f"entry {printable(name, 60)} uses .npy format {version}; ml101 reads 1.0 and 2.0")
+                    raise SpecError(where, f"entry {printable(name, 60)} uses .npy format {version}; ml101 reads 1.0 "
+                                    "and 2.0")
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
                     np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(member)

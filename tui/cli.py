@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except SpecError as exc:
         where = exc.field if exc.field.startswith("ml101") else f"ml101: {flag_name(exc.field)}"
-        print(f"{where}: {exc.message}", file=sys.stderr)
+        from engine.safe_text import printable  # a typed or loaded value may hold escapes or be 100 000 long
+
+        print(printable(f"{where}: {exc.message}", 600), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("ml101: interrupted", file=sys.stderr)

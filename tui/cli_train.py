@@ -8,6 +8,7 @@ import sys
 import time
 
 from engine.errors import SpecError
+from engine.safe_text import printable
 
 # flag → engine setting; values stay text here so that the engine's rules word every error.
 SETTING_FLAGS = {
@@ -83,13 +84,11 @@ def _check_batch(trainer):
 
 
 def run(args) -> int:
-    outputs = {"--save": args.save, "--export-csv": args.export_csv, "--export-npz": args.export_npz,
-               "--export-torch": args.export_torch}
+    from tui.cli_outputs import check_outputs, write_outputs
+
     if args.load is not None and not args.load.strip():
         raise SpecError("--load", "needs a file name")
-    for flag, path in outputs.items():
-        if path is not None:
-            _check_writable(flag, path)
+    outputs = check_outputs(args)  # before training: an hour of it must not end in "cannot write"
     trainer, epochs = build_trainer(args)
     interrupted = False
     try:
@@ -100,17 +99,7 @@ def run(args) -> int:
     except KeyboardInterrupt:
         interrupted = True
     result = summary(trainer, interrupted)
-    try:
-        if args.save:
-            from engine.store import save_experiment
-            from tui.settings import remember_experiment
-
-            save_experiment(args.save, trainer)
-            remember_experiment(args.save)
-            result["saved"] = args.save
-        _export(args, trainer, result)
-    except OSError as exc:  # the disk filled up or the folder went away while training
-        raise SpecError("ml101", f"cannot write {exc.filename or 'the output'} ({exc.strerror or exc})") from None
+    failed, notes = write_outputs(args, outputs, trainer, result)  # each file on its own; none loses the rest
     if args.json:
         print(json.dumps(result))
     else:
@@ -119,37 +108,11 @@ def run(args) -> int:
         print(f"ml101: {trainer.diverged}", file=sys.stderr)
     if interrupted:
         print(f"ml101: interrupted at epoch {trainer.epoch}; the result so far is printed", file=sys.stderr)
+    for line in failed + notes:
+        print(line, file=sys.stderr)
+    if failed:  # the result is printed, but a file asked for is not where it was asked to be
+        return 2
     return 130 if interrupted else 0
-
-
-def _check_writable(flag: str, path: str) -> None:
-    import tempfile
-    from pathlib import Path
-
-    if not path.strip():
-        raise SpecError(flag, "needs a file name")
-    folder = Path(path).expanduser().resolve().parent
-    if not folder.is_dir():
-        raise SpecError(flag, f"folder {folder} {'is a file' if folder.exists() else 'does not exist'}")
-    if Path(path).is_dir():
-        raise SpecError(flag, f"{path} is a folder; give a file name like run.npz")
-    try:  # find out now, not after an hour of training, that the folder takes no files
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise SpecError(flag, f"cannot write into {folder} ({exc.strerror or exc})") from None
-
-
-def _export(args, trainer, result: dict) -> None:
-    from engine import export
-
-    writers = {"export_csv": export.export_history_csv, "export_npz": export.export_weights_npz,
-               "export_torch": export.export_torch}
-    for name, write in writers.items():
-        path = getattr(args, name)
-        if path:
-            write(path, trainer)
-            result[name] = path
 
 
 def _chunks(trainer, epochs: int, seconds_per_chunk: float = 0.1):
@@ -219,8 +182,8 @@ def _finite_or_none(x: float):
 
 def _print_human(r: dict) -> None:
     print(
-        f"{r['preset']}: {r['epochs']} epochs in {r['seconds']:.2f} s ({r['steps_per_second']:.0f} steps/s, "
-        f"{r['backend']})\n"
+        f"{printable(r['preset'], 40)}: {r['epochs']} epochs in {r['seconds']:.2f} s "
+        f"({r['steps_per_second']:.0f} steps/s, {r['backend']})\n"
         f"  train loss {_number(r['train_loss'])}  accuracy {r['train_accuracy']:.3f}\n"
         f"  test  loss {_number(r['test_loss'])}  accuracy {r['test_accuracy']:.3f}"
     )

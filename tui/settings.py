@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from engine.errors import SpecError
-from engine.safe_text import is_printable, printable
+from engine.safe_text import printable
 from engine.store import atomic_write
 from engine.user_files import read_bounded
 
@@ -47,7 +47,8 @@ class Settings:
 @dataclass(frozen=True)
 class Problem:
     """Why part of the config was ignored. `str()` says it in English; the app words it per language from
-    `kind` ("unreadable", "unknown", "value" or "more": how many further problems), the setting, the value and what is allowed."""
+    `kind` ("unreadable", "unknown", "value" or "more": how many further problems), the setting, the value
+    and what is allowed."""
 
     kind: str
     where: str = ""
