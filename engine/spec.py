@@ -11,6 +11,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from engine.budget import check_training
 from engine.errors import SpecError
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "leaky_relu")
@@ -69,6 +70,8 @@ class Experiment:
             changes["activations"] = tuple(old[i] if i < len(old) else old[-1] for i in range(width))
         exp = replace(self, **changes)
         validate(exp)
+        if not exp.is_csv:  # a CSV's size is known once it is read: the trainer checks it then
+            check_training(exp, blame=tuple(changes))
         return exp
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,7 +169,7 @@ def coerce(name: str, value: Any) -> Any:
         if not math.isfinite(number) or number != int(number):
             raise SpecError(name, f"must be a whole number from {rule[1]} to {rule[2]}; got {text[:30]}")
         return int(number)
-    return number
+    return number + 0.0  # -0 is 0: NumPy refuses a noise "scale < 0" for -0.0
 
 
 def parse_layers(value: Any) -> tuple[int, ...]:

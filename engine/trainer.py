@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from engine.budget import check_training, eval_chunk
 from engine.data import Dataset, Split, generate, split
 from engine.errors import DivergedError
 from engine.fast_numpy import FastNumpyNet
@@ -53,6 +54,7 @@ class Trainer:
     def __init__(self, exp: Experiment, dataset: Dataset | None = None, params=None):
         self.exp = exp
         self.dataset = dataset if dataset is not None else load_dataset(exp)
+        check_training(exp, n_points=len(self.dataset.y))  # a CSV's or a saved file's points, counted
         self.split: Split = split(self.dataset, exp.test_fraction, exp.split_seed)
         self.custom_split = False  # True once points were edited by hand (or loaded so): saved as they are
         self._new_model(params)
@@ -85,6 +87,7 @@ class Trainer:
         if changed & DATA_FIELDS:
             # Load and split first: a missing CSV file must leave the trainer as it was.
             dataset = load_dataset(new)
+            check_training(new, n_points=len(dataset.y))
             self.split = split(dataset, new.test_fraction, new.split_seed)
             self.exp, self.dataset, self.custom_split = new, dataset, False
             self._new_model()
@@ -157,7 +160,7 @@ class Trainer:
         return total_loss / n, total_correct
 
     def _record(self, train_loss: float, train_accuracy: float) -> None:
-        test_loss, test_accuracy = self.net.evaluate(*self._test)
+        test_loss, test_accuracy = self._evaluate(self._test, self.split.X_test, self.split.y_test)
         self.history.add(self.epoch, train_loss, test_loss, train_accuracy, test_accuracy)
 
     def _diverge(self, loss: float) -> None:
@@ -176,14 +179,34 @@ class Trainer:
     def metrics(self) -> Metrics:
         """Loss and accuracy of the current weights on both sets (one forward pass each)."""
         with np.errstate(over="ignore", invalid="ignore"):  # weights may be inf after divergence
-            train_loss, train_acc = self.net.evaluate(*self._train)
-            test_loss, test_acc = self.net.evaluate(*self._test)
+            train_loss, train_acc = self._evaluate(self._train, self.split.X_train, self.split.y_train)
+            test_loss, test_acc = self._evaluate(self._test, self.split.X_test, self.split.y_test)
         return Metrics(self.epoch, train_loss, test_loss, train_acc, test_acc)
+
+    def _evaluate(self, prepared, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """net.evaluate, over a big set in chunks: one pass over 90 000 points of 8 × 256 units would hold
+        almost a gigabyte of activations at once (the memory budget counts on chunks, engine/budget.py)."""
+        chunk = eval_chunk(self.exp)
+        if len(y) <= chunk:
+            return self.net.evaluate(*prepared)
+        loss, correct = 0.0, 0
+        for lo in range(0, len(y), chunk):
+            part_loss, part_accuracy = self.net.evaluate(*self.net.prepare(X[lo : lo + chunk], y[lo : lo + chunk]))
+            size = len(y[lo : lo + chunk])
+            loss += part_loss * size / len(y)  # the regulariser's penalty, in every part, adds up to one
+            correct += round(part_accuracy * size)
+        return loss, correct / len(y)
+
+    def _in_chunks(self, net, X: np.ndarray, ask) -> np.ndarray:
+        """ask(net, prepared points) for X's points, a chunk at a time (the map's grid can be 70 000 points)."""
+        chunk = eval_chunk(self.exp)
+        parts = [X[lo : lo + chunk] for lo in range(0, len(X), chunk)] or [X]
+        answers = [np.asarray(ask(net, net.prepare(part, np.zeros(len(part)))[0]), dtype=np.float64) for part in parts]
+        return answers[0] if len(answers) == 1 else np.concatenate(answers)
 
     def predict(self, X: np.ndarray, untrained: bool = False) -> np.ndarray:
         net = self._untrained_net() if untrained else self.net
-        Xp, _ = net.prepare(X, np.zeros(len(X)))
-        return np.asarray(net.predict(Xp), dtype=np.float64)
+        return self._in_chunks(net, X, lambda net, Xp: net.predict(Xp))
 
     def grid(self, nx: int, ny: int, window=None, untrained: bool = False, neuron=None) -> np.ndarray:
         """The model over the plot window as an (ny, nx) array; row 0 is the bottom (smallest y).
@@ -197,8 +220,7 @@ class Trainer:
         if neuron is None:
             return self.predict(points, untrained).reshape(ny, nx)
         net = self._untrained_net() if untrained else self.net
-        Xp, _ = net.prepare(points, np.zeros(len(points)))
-        return np.asarray(net.neuron(Xp, *neuron), dtype=np.float64).reshape(ny, nx)
+        return self._in_chunks(net, points, lambda net, Xp: net.neuron(Xp, *neuron)).reshape(ny, nx)
 
     def _untrained_net(self):
         if self._untrained is None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from textual.binding import Binding
 
+from engine.budget import MemoryBudgetError, human
 from engine.errors import SpecError
 from engine.spec import RULES
 from tui.i18n_strings import STRINGS
@@ -62,6 +63,8 @@ def explain(err: SpecError, typed=None) -> str:
     label = field_label(err.field)
     if _language == "en":
         return f"{label}: {err.message}"
+    if isinstance(err, MemoryBudgetError):  # settings that fit their ranges but together not in memory
+        return f"{label}: {t('rule.memory', needed=human(err.needed), limit=human(err.limit))}"
     rule_key = "rule.data_file" if err.field.startswith("data file") else f"rule.{err.field}"
     if has(rule_key):
         rule = t(rule_key, detail=err.message)

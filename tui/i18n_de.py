@@ -201,6 +201,9 @@ DE = {
     "rule.data": "erlaubt ist moons, circles, xor, gauss, spiral oder eine .csv-Datei",
     "rule.data_file": "kann nicht gelesen werden ({detail})",
     "rule.preset": "unbekannte Vorlage",
+    "rule.memory": "diese Einstellungen bräuchten zusammen etwa {needed} Speicher, mehr als die Grenze von "
+    "{limit}; weniger Punkte oder Modelle, kleinere Schichten oder eine Batch-Größe wie 1000 wählen (oder "
+    "ML101_MEMORY_LIMIT erhöhen)",
     # Dateien (Strg+s, Strg+o, E) und Punkte von Hand bearbeiten (c)
     "key.quit_ctrl_c": "Beenden",
     "key.edit_data": "Punkte bearbeiten",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine import budget
 from engine.attacks import defend
 from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
@@ -94,6 +95,8 @@ def poison_sweep(
     """
     check_strategy(strategy)
     defend.check_defense(defense)
+    if count is None:
+        budget.check_sweep_length("fractions", fractions)
     for fraction in fractions if count is None else ():
         check_fraction(fraction)
     exp = exp or recipe()
@@ -104,6 +107,11 @@ def poison_sweep(
     seeds_used = seed_list(seeds, seed)
     points = [None] if count is not None else list(fractions)
     reuse_clean = count is None and 0.0 in points
+    # a defence adds one model per poisoned one (knn in the same stack, loss and early in a second one while
+    # the first is still held)
+    models = len(points) * len(seeds_used) * (1 if defense == "none" else 2) + (0 if reuse_clean else len(seeds_used))
+    budget.check_stack(exp, models, len(data.y_train) + (count or 0), len(data.y_test),
+                       field="fractions" if len(points) > 1 else "seeds")
     runs = 1 + (strategy == "boundary") + (defense in ("loss", "early"))
     tracker = Tracker(runs, exp.epochs, on_progress, should_cancel)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine import budget as memory
 from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from engine.data import MOONS_WINDOW, Split, moons
 from engine.errors import SpecError
@@ -120,12 +121,19 @@ def steal_sweep(
     """Copies of the victim for every budget and seed (one stacked run; `active` needs one per round)."""
     check_strategy(strategy)
     check_output(output)
+    memory.check_sweep_length("budgets", budgets)
     for budget in budgets:
         check_budget(budget)
     exp = exp or recipe()
     victim = victim or load_victim()
     data = data or workshop_split()
     seeds_used = seed_list(seeds, seed)
+    most = max(budgets, default=1)
+    # the active attacker ranks ACTIVE_POOL candidates per query it still has, a round at a time
+    asked_at_once = max(GRID_SIZE[0] * GRID_SIZE[1], FRESH_POINTS,
+                        ACTIVE_POOL * most // (ACTIVE_ROUNDS - 1) if strategy == "active" else 0)
+    memory.check_stack(exp, len(budgets) * len(seeds_used), most, asked_at_once,
+                       field="budgets" if len(budgets) > 1 else "budget")
     runs = [(int(b), s) for b in budgets for s in seeds_used]
     apis = [QueryAPI(victim, output, budget=b, noise=noise, seed=s) for b, s in runs]
     tracker = Tracker(ACTIVE_ROUNDS if strategy == "active" else 1, exp.epochs, on_progress, should_cancel)
