@@ -272,6 +272,8 @@ DE = {
     "file.opened": "{name} geöffnet, Epoch {epoch}. Leertaste trainiert.",
     "file.exported": "{what} exportiert nach {name}.",
     "file.failed": "{reason}",
+    "file.busy": "Die Datei wird bearbeitet …",
+    "file.recent_note": "Liste der letzten Experimente: {note}",
     "file.open_failed": "{reason} (das aktuelle Experiment bleibt)",
     "file.os_error": "{name}: {reason}",
     "file.no_torch": "PyTorch fehlt: die state_dict braucht es (die Gewichte als .npz nicht).",

@@ -267,6 +267,8 @@ EN = {
     "file.opened": "Opened {name} at epoch {epoch}. Space trains on.",
     "file.exported": "Exported {what} to {name}.",
     "file.failed": "{reason}",
+    "file.busy": "Working on the file …",
+    "file.recent_note": "Recent list: {note}",
     "file.open_failed": "{reason} (current experiment kept)",
     "file.os_error": "{name}: {reason}",
     "file.no_torch": "PyTorch is not installed: the state_dict needs it (weights .npz does not).",

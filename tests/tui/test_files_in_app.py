@@ -92,7 +92,8 @@ async def test_bad_names_are_explained_inside_the_dialog_which_stays_open(typed,
         assert not isinstance(app.screen, SaveDialog)
 
 
-async def test_a_write_error_is_one_line_and_training_goes_on(workshop_folder, monkeypatch):
+async def test_a_write_error_is_one_line_in_the_dialog_which_stays_open_and_training_goes_on(workshop_folder,
+                                                                                             monkeypatch):
     import errno
 
     import engine.store
@@ -107,7 +108,11 @@ async def test_a_write_error_is_one_line_and_training_goes_on(workshop_folder, m
         await save_as(pilot, "run.npz")
         await until(pilot, lambda: "✗" in message(app), "the error is shown")
         assert message(app) == "✗ run.npz: No space left on device"
+        assert isinstance(app.screen, SaveDialog)  # the next keys fix the name, not step the training
+        assert str(app.screen.query_one("#dialog-error").render()) == "✗ run.npz: No space left on device"
         await pilot.press("s")
+        assert app.screen.query_one("#path", Input).value == "run.npzs"
+        await pilot.press("escape", "s")
         await settled(pilot)
         assert app.screen.state.epoch == 1
 
@@ -173,6 +178,9 @@ async def test_a_bad_or_malicious_file_is_refused_in_one_line_and_the_experiment
         assert line.startswith("✗ experiment evil.npz: ") and "\n" not in line
         if kind == "pickle":
             assert "pickle" in line
+        assert isinstance(app.screen, OpenDialog)  # open for another name, the refusal said inside it too
+        assert str(app.screen.query_one("#dialog-error").render()).startswith("✗ experiment evil.npz: ")
+        await pilot.press("escape")
         await settled(pilot)
         assert app.screen.state.epoch == before.epoch == 2 and app.screen.state.exp == before.exp
     assert not marker.exists()

@@ -7,10 +7,11 @@ writes (it owns the Trainer) and answers with `FileDone` / `DataEdited`; this si
 from __future__ import annotations
 
 from engine.errors import SpecError
+from engine.safe_text import printable
 from tui.i18n import explain, t
 from tui.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
 from tui.widgets.data_cursor import DataCursorMap
-from tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog, default_name, shown
+from tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
 
 
 def file_error(error: BaseException, path: str) -> str:
@@ -20,8 +21,8 @@ def file_error(error: BaseException, path: str) -> str:
     if isinstance(error, ImportError):
         return t("file.no_torch")
     if isinstance(error, OSError):
-        return t("file.os_error", name=shown(path), reason=error.strerror or str(error))
-    return f"{shown(path)}: {error}"
+        return t("file.os_error", name=shown(path), reason=printable(error.strerror or str(error), 120))
+    return f"{shown(path)}: {printable(str(error), 200)}"
 
 
 def coordinates(x: float, y: float) -> dict:
@@ -39,16 +40,22 @@ class FilesAndEdits:
         if self.state is not None and self.state.diverged:
             self.say("file.diverged", error=True)
             return
-        self.app.push_screen(SaveDialog(default_name(self.exp, self._epoch())), self._save_to)
+        # The dialog stays open until the worker answers: a failed save is told inside it (on_file_done).
+        self.app.push_screen(SaveDialog(default_name(self.exp, self._epoch()), submit=self._save_to))
 
     def _save_to(self, path: str | None) -> None:
         if path:
             self._send("save", path)
 
     def action_open(self) -> None:
-        from tui.settings import recent_experiments
+        from tui.settings import recent_experiments, recent_problems
 
-        self.app.push_screen(OpenDialog(recent_experiments()), self._open_from)
+        self.app.push_screen(OpenDialog(recent_experiments(), submit=self._open_from))
+        self._tell_recent_notes(recent_problems())
+
+    def _tell_recent_notes(self, notes: list[str]) -> None:
+        for note in notes:  # markup=False: the note quotes a broken entry of the user's file
+            self.app.notify(t("file.recent_note", note=note), severity="warning", timeout=10, markup=False)
 
     def _open_from(self, path: str | None) -> None:
         if path:
@@ -59,7 +66,7 @@ class FilesAndEdits:
         if self.state is not None and self.state.diverged:
             self.say("file.diverged", error=True)
             return
-        self.app.push_screen(ExportDialog(self.exp, self._epoch()), self._export_to)
+        self.app.push_screen(ExportDialog(self.exp, self._epoch(), submit=self._export_to))
 
     def _export_to(self, choice) -> None:
         if choice:
@@ -68,18 +75,27 @@ class FilesAndEdits:
                 self.say("msg.loading_torch")
             self._send("export", path, kind)
 
+    def _waiting_dialog(self, path: str) -> PathDialog | None:
+        return next((s for s in reversed(self.app.screen_stack) if isinstance(s, PathDialog) and s.pending == path),
+                    None)
+
     def on_file_done(self, event: FileDone) -> None:
         name = shown(event.path)
+        dialog = self._waiting_dialog(event.path)
         if event.error is not None:
             reason = file_error(event.error, event.path)
+            if dialog is not None:  # stays open: the next keys fix the name instead of landing on the screen
+                dialog.answered(reason)
             self.say("file.open_failed" if event.action == "open" else "file.failed", error=True, reason=reason)
             return
+        if dialog is not None:
+            dialog.answered(None)
         if event.action == "export":
             self.say("file.exported", what=t(f"file.export_{event.kind}"), name=name)
             return
         from tui.settings import remember_experiment
 
-        remember_experiment(event.path)
+        self._tell_recent_notes(remember_experiment(event.path))
         if event.action == "save":
             self.say("file.saved", name=name, epoch=event.epoch)
         else:

@@ -13,10 +13,13 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.errors import SpecError
+from engine.safe_text import printable
 from tui.i18n import binding, t, translate_bindings
 
 EXPORT_KINDS = ("csv", "npz", "torch")
@@ -50,13 +53,18 @@ def default_name(exp, epoch: int, ending: str = ".npz", folder: Path | None = No
 
 
 def shown(path: str) -> str:
-    """A path as short as it can be said: its name inside the current folder, else in full."""
+    """A path as short as it can be said: its name inside the current folder, else in full; escapes and
+    a 100 000-character name shown harmless and cut (see engine/safe_text.py)."""
     p = Path(path)
-    return p.name if p.parent == Path.cwd() else str(p)
+    return printable(p.name if p.parent == Path.cwd() else str(p), 120)
 
 
 class PathDialog(ModalScreen):
-    """Ask for a file name; dismiss with the absolute path, or None on escape."""
+    """Ask for a file name; dismiss with the absolute path, or None on escape.
+
+    With `submit`, the dialog does not close on Enter: it hands the path to `submit` and waits for
+    `answered` (the worker's reply), so that a failed save says why inside the dialog, which stays open
+    for another name, and the next keys do not land on the screen underneath."""
 
     DEFAULT_CSS = """
     PathDialog { align: center middle; }
@@ -69,12 +77,14 @@ class PathDialog(ModalScreen):
     """
     BINDINGS = [binding("escape", "cancel", "dialog_cancel", key_display="Esc", show=False)]
 
-    def __init__(self, title: str, value: str, hint: str, ending: str = "", must_exist: bool = False) -> None:
+    def __init__(self, title: str, value: str, hint: str, ending: str = "", must_exist: bool = False,
+                 submit=None) -> None:
         super().__init__()
         translate_bindings(self)
         self._title, self._value, self._hint = title, value, hint
         self._ending, self._must_exist = ending, must_exist
         self._confirmed: Path | None = None  # the existing file the user was asked about
+        self._submit, self.pending = submit, None  # pending: the path handed on, until it is answered
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -97,14 +107,34 @@ class PathDialog(ModalScreen):
         self.dismiss(None)
 
     def error(self, text: str) -> None:
-        self.query_one("#dialog-error", Static).update(f"✗ {text}" if text else "")
+        # Content, not markup: a file name like "[/]" or an OS message is shown as it is.
+        self.query_one("#dialog-error", Static).update(Content(f"✗ {text}" if text else ""))
 
     @on(Input.Submitted, "#path")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         path = self.check(event.value)
         if path is not None:
-            self.dismiss(self.result(str(path)))
+            self.finish(str(path))
+
+    def finish(self, path: str) -> None:
+        if self._submit is None:
+            self.dismiss(self.result(path))
+            return
+        if self.pending is not None:  # Enter again while the last one is still being written
+            return
+        self.pending = path
+        self.query_one("#dialog-error", Static).update(Content(t("file.busy")))
+        self._submit(self.result(path))
+
+    def answered(self, error: str | None) -> None:
+        """The worker's reply to `submit`: close on success, else say why and wait for another name."""
+        self.pending = None
+        if error is None:
+            self.dismiss(None)
+        else:
+            self._confirmed = None
+            self.error(error)
 
     @on(Input.Changed, "#path")
     def _changed(self) -> None:
@@ -122,7 +152,7 @@ class PathDialog(ModalScreen):
         try:
             return self._check(Path(os.path.expanduser(typed)).absolute())
         except (OSError, ValueError) as exc:  # a NUL byte, a name too long, a folder we may not look into
-            self.error(t("file.bad_name", reason=str(exc)))
+            self.error(t("file.bad_name", reason=printable(str(exc), 120)))
             return None
 
     def _check(self, path: Path) -> Path | None:
@@ -137,31 +167,38 @@ class PathDialog(ModalScreen):
                 return None
             return path
         if not path.parent.is_dir():
-            self.error(t("file.no_folder", folder=str(path.parent)))
+            self.error(t("file.no_folder", folder=printable(str(path.parent), 120)))
+            return None
+        try:  # a device, a FIFO, a dangling link: said now, not after the worker tried
+            from engine.safe_write import target
+
+            target(path)
+        except SpecError as exc:
+            self.error(exc.message)
             return None
         if path.exists() and self._confirmed != path:
             self._confirmed = path
-            self.error(t("file.exists", name=path.name))
+            self.error(t("file.exists", name=printable(path.name, 80)))
             return None
         return path
 
 
 class SaveDialog(PathDialog):
-    def __init__(self, value: str) -> None:
-        super().__init__(t("file.save_title"), value, t("file.save_hint"), ending=".npz")
+    def __init__(self, value: str, submit=None) -> None:
+        super().__init__(t("file.save_title"), value, t("file.save_hint"), ending=".npz", submit=submit)
 
 
 class OpenDialog(PathDialog):
     """The recent experiments to pick from (↑↓ Enter), or any path typed below them."""
 
-    def __init__(self, recent: list[str]) -> None:
-        super().__init__(t("file.open_title"), "", t("file.open_hint"), must_exist=True)
+    def __init__(self, recent: list[str], submit=None) -> None:
+        super().__init__(t("file.open_title"), "", t("file.open_hint"), must_exist=True, submit=submit)
         self._recent = recent
 
     def extra(self) -> ComposeResult:
         if self._recent:
             yield Static(t("file.recent"))
-            yield OptionList(*(Option(shown(p), id=p) for p in self._recent), id="recent")
+            yield OptionList(*(Option(shown(p), id=p) for p in self._recent), id="recent", markup=False)
         else:
             yield Static(t("file.no_recent"), classes="dialog-hint")
 
@@ -173,15 +210,15 @@ class OpenDialog(PathDialog):
         event.stop()
         path = self.check(event.option.id)
         if path is not None:
-            self.dismiss(str(path))
+            self.finish(str(path))
 
 
 class ExportDialog(PathDialog):
     """What to export (curves as CSV, weights as .npz, a PyTorch state_dict), then where."""
 
-    def __init__(self, exp, epoch: int) -> None:
+    def __init__(self, exp, epoch: int, submit=None) -> None:
         self._exp, self._epoch = exp, epoch
-        super().__init__(t("file.export_title"), self._default_for("csv"), t("file.export_hint"))
+        super().__init__(t("file.export_title"), self._default_for("csv"), t("file.export_hint"), submit=submit)
         self._kind = "csv"
 
     def _default_for(self, kind: str) -> str:
