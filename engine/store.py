@@ -18,6 +18,7 @@ import json
 import math
 import os
 import pickletools
+import re
 import warnings
 import zipfile
 
@@ -26,7 +27,7 @@ import numpy as np
 from engine.data import Dataset, Split, window_around
 from engine.errors import SpecError
 from engine.history import COLUMNS, History
-from engine.safe_text import is_printable, printable
+from engine.safe_text import printable
 from engine.safe_write import atomic_write, expanded  # noqa: F401 — atomic_write: where callers look for it
 from engine.spec import Experiment
 from engine.user_files import read_user_file
@@ -39,6 +40,8 @@ MAX_MEMBERS = 200
 MAX_PICKLE_SNIFF = 1024 * 1024
 MAX_WEIGHT = 1e12
 MAX_COORDINATE = 1e6  # as for CSV files
+# A name the app shows as a label: no control characters, no markup brackets, one short line.
+LABEL = re.compile(r"[\w .+-]{1,40}")
 
 
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
@@ -209,7 +212,7 @@ def _dataset(arrays: dict, meta: dict, where: str) -> Dataset:
             and window[0] < window[1] and window[2] < window[3]):
         window = window_around(X)
     name = info.get("name", "saved")
-    name = name if isinstance(name, str) and len(name) <= 40 and is_printable(name) else "saved"  # only a label
+    name = name if isinstance(name, str) and LABEL.fullmatch(name) else "saved"  # only a label
     return Dataset(X, y, name, tuple(float(v) for v in window))
 
 
@@ -248,9 +251,9 @@ def _check_names(exp: Experiment, where: str) -> None:
     from engine.spec import PRESETS
 
     name = exp.preset
-    if name not in PRESETS and name != "custom" and not (len(name) <= 40 and is_printable(name)):
+    if name not in PRESETS and name != "custom" and not LABEL.fullmatch(name):
         raise SpecError(where, f"has a bad setting: preset must be one of {', '.join(PRESETS)} or a short name "
-                        f"without control characters; got '{printable(name, 40)}'")
+                        f"of letters, digits, spaces and .+-_ (at most 40); got '{printable(name, 40)}'")
     if exp.is_csv and printable(exp.data, 4096) != exp.data:
         raise SpecError(where, f"has a bad setting: data must be a CSV file name without control characters; "
                         f"got '{printable(exp.data, 60)}'")

@@ -54,7 +54,7 @@ def _file_with(tmp_path, **experiment_changes):
     return bad
 
 
-@pytest.mark.parametrize("value", ["\x1b]0;owned\x07", "x" * 100_000, "qu\nick", "\u202ekciuq"])
+@pytest.mark.parametrize("value", ["\x1b]0;owned\x07", "x" * 100_000, "qu\nick", "\u202ekciuq", "[/]"])
 def test_a_preset_field_with_escapes_or_100000_characters_is_refused_in_one_short_line(tmp_path, value):
     with pytest.raises(SpecError, match="has a bad setting: preset must be one of quick") as err:
         load_experiment(_file_with(tmp_path, preset=value))

@@ -163,3 +163,10 @@ def test_a_diverged_run_is_refused_with_the_reason_and_no_file_written(tmp_path)
     with pytest.raises(SpecError, match="weights are NaN, infinite"):
         save_experiment(tmp_path / "run.npz", trainer)
     assert list(Path(tmp_path).iterdir()) == []
+
+
+def test_the_readme_says_which_symlink_policy_and_temp_name_ml101_uses():
+    text = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert "Symbolic links are followed** when they point to a regular file" in text
+    assert "A dangling link (pointing to nothing) is refused" in text
+    assert ".ml101-tmp-<pid>-<random>-<name>" in text
