@@ -64,6 +64,10 @@ def write_outputs(args, outputs: dict[str, Path], trainer, result: dict) -> tupl
             continue
         try:
             _writer(name)(real, trainer)
+        except KeyboardInterrupt:  # a second Ctrl+C while saving: the result is still printed, this file not
+            lines += [f"ml101: {FLAGS[n]}: {printable(getattr(args, n))} not written (interrupted)"
+                      for n in list(outputs)[list(outputs).index(name):]]
+            break
         except (OSError, SpecError) as exc:  # late: the disk filled up, the folder went away, a FIFO appeared
             reason = exc.message if isinstance(exc, SpecError) else (exc.strerror or str(exc))
             rescued = _rescue(name, real, trainer)

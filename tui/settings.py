@@ -68,7 +68,7 @@ class Problem:
 
 def config_dir() -> Path:
     if os.environ.get("ML101_CONFIG_DIR"):
-        return Path(os.environ["ML101_CONFIG_DIR"])
+        return Path(os.path.expanduser(os.environ["ML101_CONFIG_DIR"]))
     from platformdirs import user_config_path
 
     return user_config_path("ml101", appauthor=False)

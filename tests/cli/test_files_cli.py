@@ -169,3 +169,26 @@ def test_a_save_that_fails_after_training_is_written_to_the_rescue_folder(in_pro
     from tui.settings import recent_experiments
 
     assert recent_experiments() == [rescued]
+
+
+@pytest.mark.parametrize(("flag", "name", "field"), [("--load", "pipe.npz", "experiment pipe.npz"),
+                                                     ("--data", "pipe.csv", "data file pipe.csv")])
+def test_a_fifo_to_read_is_refused_at_once(ml101, refused, tmp_path, flag, name, field):
+    os.mkfifo(tmp_path / name)
+    line = refused(ml101("train", flag, name, "--json", timeout=60))
+    assert line == f"ml101: {field}: is a FIFO (named pipe), not a regular file"
+
+
+def test_ctrl_c_while_saving_still_prints_the_result(in_process, monkeypatch, capsys):
+    import engine.store
+    from tui.cli import main
+
+    def interrupted(path, trainer):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine.store, "save_experiment", interrupted)
+    code = main(["train", *FAST, "--save", "run.npz", "--export-csv", "c.csv", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and json.loads(out)["epochs"] == 20
+    assert err.splitlines() == ["ml101: --save: run.npz not written (interrupted)",
+                                "ml101: --export-csv: c.csv not written (interrupted)"]
