@@ -1,7 +1,8 @@
 """`ml101`: the app with no arguments; `ml101 train|attack|bench` headless.
 
-Exit codes: 0 ok, 2 bad input (one line on stderr naming the field and what is allowed), 1 a bug in ml101,
-130 interrupted with Ctrl+C (partial results still printed).
+Exit codes: 0 ok (also when the reader of stdout went away, as `| head` does), 2 bad input (one line on
+stderr naming the field and what is allowed; also a full disk, naming stdout or the file), 1 a bug in
+ml101, 130 interrupted with Ctrl+C (partial results still printed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 
 import engine  # noqa: F401 — sets one BLAS thread per process before NumPy loads
 from engine.errors import SpecError
+from tui import cli_output
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -24,6 +26,7 @@ FLAG_OF_FIELD = {
     "data_seed": "--data-seed",
     "split_seed": "--split-seed",
     "activations": "--activation",
+    "ML101_MEMORY_LIMIT": "ML101_MEMORY_LIMIT",
 }
 
 
@@ -52,6 +55,12 @@ class OneLineParser(argparse.ArgumentParser):
         raise SpecError("ml101", message)
 
 
+def add_memory_limit(parser) -> None:
+    parser.add_argument("--memory-limit", metavar="SIZE", default=argparse.SUPPRESS,
+                        help="refuse settings whose estimated peak memory is above SIZE, e.g. 2G or 1500M "
+                             "(default: ML101_MEMORY_LIMIT, else 1G)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="ml101",
@@ -61,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="language of the app (default: the config's, then the locale)")
     parser.add_argument("--preset", help="preset to open the app with (default: the config's, then quick)")
     parser.add_argument("--load", metavar="FILE", help="experiment file to open the app with")
+    add_memory_limit(parser)
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
     from tui import cli_train
 
@@ -84,11 +94,19 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "memory_limit", None) is not None:
+            from engine import budget
+
+            budget.set_limit(args.memory_limit)
         if args.command is None:
             from tui.app import run_app
 
+            if args.preset is not None and args.load is not None:
+                raise SpecError("--preset", "cannot be used with --load: the file brings its own settings")
             return run_app(lang=args.lang, preset=args.preset, load=args.load)
-        return args.run(args)
+        code = args.run(args)
+        cli_output.flush_stdout()  # here, where a closed pipe or a full disk can still be told apart
+        return code
     except SpecError as exc:
         where = exc.field if exc.field.startswith("ml101") else f"ml101: {flag_name(exc.field)}"
         from engine.safe_text import printable  # a typed or loaded value may hold escapes or be 100 000 long
@@ -98,9 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ml101: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader has all it wanted (`| head`): no message, as head expects
+        cli_output.silence()
         return EXIT_OK
     except Exception as exc:  # a bug: say so in one line, details on request
+        if isinstance(exc, OSError) and cli_output.is_disk_full(exc):  # the disk's fault, not ml101's
+            print(cli_output.disk_full_line(exc), file=sys.stderr)
+            cli_output.silence()  # what stdout still buffers must not fail again at exit
+            return EXIT_BAD_INPUT
         if os.environ.get("ML101_DEBUG"):
             raise
         from tui import crash  # the same log as the app's, so one report has the whole traceback

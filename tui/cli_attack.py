@@ -9,6 +9,7 @@ short table is printed.
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 from engine.errors import SpecError
@@ -29,11 +30,11 @@ def add_parser(commands) -> None:
     p.add_argument("--fraction", metavar="F",
                    help="share of the training points to poison, 0-1 (default by strategy: last .5, random .3, …)")
     p.add_argument("--count", metavar="N", help="poison exactly N points instead (default: target 10, backdoor 5)")
-    p.add_argument("--class", dest="cls", default="0", metavar="0|1", help="the class the 'class' strategy flips")
+    p.add_argument("--class", dest="cls", metavar="0|1", help="the class the 'class' strategy flips (default 0)")
     p.add_argument("--defense", default="none", metavar="NAME", help="none|knn|loss|early (default none)")
-    p.add_argument("--k", default="10", metavar="K", help="neighbours the knn defence asks (default 10)")
-    p.add_argument("--drop", default="0.2", metavar="F", help="share the loss defence drops (default 0.2)")
-    p.add_argument("--holdout", default="0.2", metavar="F", help="share early stopping holds out (default 0.2)")
+    p.add_argument("--k", metavar="K", help="neighbours the knn defence asks (default 10)")
+    p.add_argument("--drop", metavar="F", help="share the loss defence drops (default 0.2)")
+    p.add_argument("--holdout", metavar="F", help="share early stopping holds out (default 0.2)")
     p.add_argument("--fractions", metavar="LIST", help="fractions for --sweep (default 0,0.1,…,1)")
     _common(p, "fraction")
     p.set_defaults(run=run_poison)
@@ -44,7 +45,7 @@ def add_parser(commands) -> None:
     s.add_argument("--budget", metavar="N", help="queries allowed (default 900 for train, the notebook; else 250)")
     s.add_argument("--output", default="label", metavar="MODE",
                    help="what the victim answers: label|probability|rounded|noisy (default label)")
-    s.add_argument("--noise", default="0.1", metavar="F", help="standard deviation of noisy answers (default 0.1)")
+    s.add_argument("--noise", metavar="F", help="standard deviation of noisy answers (default 0.1)")
     s.add_argument("--budgets", metavar="LIST", help="budgets for --sweep (default 10,25,50,100,250,500,900)")
     _common(s, "budget")
     s.set_defaults(run=run_steal)
@@ -62,6 +63,9 @@ def _common(p, swept: str) -> None:
     p.add_argument("--device", default="auto", metavar="NAME", help="auto|cpu|cuda (auto: a GPU when present)")
     p.add_argument("--threads", metavar="N", help="CPU threads (default: 1 for a few models, more for sweeps)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    from tui.cli import add_memory_limit
+
+    add_memory_limit(p)
 
 
 # parsing: text in, engine values out; every mistake names its flag ----------------------------------------
@@ -77,16 +81,48 @@ def _int(flag: str, text: str, lo: int = 0, hi: int = 2**31 - 1) -> int:
 
 def _float(flag: str, text: str) -> float:
     try:
-        return float(str(text).strip())
+        return float(str(text).strip()) + 0.0  # -0 is 0 (and prints as 0)
     except ValueError:
         raise SpecError(flag, f"must be a number; got {str(text)[:30]!r}") from None
 
 
 def _list(flag: str, text: str, parse) -> list:
+    from engine.budget import check_sweep_length
+
     items = [part for part in str(text).split(",") if part.strip()]
     if not items:
         raise SpecError(flag, "needs at least one value, separated by commas")
+    check_sweep_length(flag, items)
     return [parse(flag, part) for part in items]
+
+
+def _refuse_unused(args, uses: dict[str, tuple[str, str, bool]]) -> None:
+    """A flag the run would silently ignore is a mistake: `uses` maps a flag to (its attribute, what it
+    needs, whether the other flags give that)."""
+    for flag, (attribute, needed, given) in uses.items():
+        if getattr(args, attribute) is not None and not given:
+            raise SpecError(flag, f"has no effect without {needed}")
+
+
+def _check_poison_flags(args) -> None:
+    if args.sweep and args.fraction is not None:
+        raise SpecError("--fraction", "cannot be used with --sweep, which varies it; give the values with --fractions")
+    if args.fraction is not None and args.count is not None:
+        raise SpecError("--count", "cannot be used with --fraction; give one of them")
+    _refuse_unused(args, {
+        "--fractions": ("fractions", "--sweep", args.sweep),
+        "--class": ("cls", "--strategy class", args.strategy == "class"),
+        "--k": ("k", "--defense knn", args.defense == "knn"),
+        "--drop": ("drop", "--defense loss", args.defense == "loss"),
+        "--holdout": ("holdout", "--defense early", args.defense == "early"),
+    })
+
+
+def _check_steal_flags(args) -> None:
+    if args.sweep and args.budget is not None:
+        raise SpecError("--budget", "cannot be used with --sweep, which varies it; give the values with --budgets")
+    _refuse_unused(args, {"--budgets": ("budgets", "--sweep", args.sweep),
+                          "--noise": ("noise", "--output noisy", args.output == "noisy")})
 
 
 def _training(args):
@@ -94,6 +130,11 @@ def _training(args):
     from engine.attacks.lab import DEFAULT_SEEDS, recipe
 
     changes = {"device": args.device}
+    if str(args.device).strip().lower() == "cuda":
+        if args.threads is not None:
+            raise SpecError("--threads", "has no effect with --device cuda (the GPU trains the whole stack at once)")
+        _check_cuda()
+        changes["backend"] = "torch"  # attack models train stacked, in PyTorch, whatever the recipe's backend
     for name in ("layers", "epochs", "lr"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
@@ -103,16 +144,32 @@ def _training(args):
     return exp, dict(seeds=seeds, seed=_int("seed", args.seed), exp=exp, threads=threads)
 
 
+def _check_cuda() -> None:
+    """Before any data is made: a GPU that is not there is one line, not a traceback after the set-up."""
+    try:
+        from engine.stacked import pick_device
+
+        pick_device("cuda")  # a SpecError naming --device when torch sees no CUDA GPU
+    except ImportError:
+        raise SpecError("device", "cuda needs PyTorch with CUDA, and PyTorch is not installed here") from None
+
+
 # running -------------------------------------------------------------------------------------------------
 def run_poison(args) -> int:
+    from engine.attacks import defend
     from engine.attacks.poison import check_strategy
     from engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
 
     check_strategy(args.strategy)
+    defend.check_defense(args.defense)
+    _check_poison_flags(args)
     exp, options = _training(args)
+    given = lambda name, parse, default: default if getattr(args, name) is None else parse(getattr(args, name))  # noqa: E731
     options.update(
-        defense=args.defense, cls=_int("class", args.cls, 0, 1), k=_int("k", args.k, 1, 899),
-        drop=_float("drop", args.drop), holdout=_float("holdout", args.holdout),
+        defense=args.defense, cls=given("cls", lambda v: _int("class", v, 0, 1), 0),
+        k=given("k", lambda v: _int("k", v, 1, 899), defend.DEFAULT_K),
+        drop=given("drop", lambda v: _float("drop", v), defend.DEFAULT_DROP),
+        holdout=given("holdout", lambda v: _float("holdout", v), defend.DEFAULT_HOLDOUT),
         count=_int("count", args.count) if args.count is not None else None,
     )
     fraction = _float("fraction", args.fraction) if args.fraction is not None else None
@@ -128,12 +185,13 @@ def run_poison(args) -> int:
 
 def run_steal(args) -> int:
     from engine.attacks.steal import SWEEP_BUDGETS, check_strategy, steal_run, steal_sweep
-    from engine.victim import check_output
+    from engine.victim import DEFAULT_NOISE, check_output
 
     check_strategy(args.strategy)
     check_output(args.output)
+    _check_steal_flags(args)
     exp, options = _training(args)
-    options.update(output=args.output, noise=_float("noise", args.noise))
+    options.update(output=args.output, noise=DEFAULT_NOISE if args.noise is None else _float("noise", args.noise))
     if args.sweep:
         budgets = SWEEP_BUDGETS
         if args.budgets is not None:
@@ -149,14 +207,15 @@ def run_steal(args) -> int:
 def _with_progress(args, work):
     """Run `work(on_progress=…)`; without --json a bar on stderr shows the epochs of all stacked runs."""
     start = time.perf_counter()
-    if args.json:
+    if args.json or not sys.stderr.isatty():  # a bar in a log file is noise (and a stray blank line)
         return work(), time.perf_counter() - start
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from tui.cli_output import console
 
     columns = (TextColumn(f"{args.attack} {args.strategy}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
                TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=console(stderr=True), transient=True) as progress:
         task = progress.add_task(args.attack, total=None)
         results = work(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     return results, time.perf_counter() - start

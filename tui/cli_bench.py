@@ -62,6 +62,10 @@ def say(message: str) -> None:
 
 
 def run(args) -> int:
+    if args.gpu and args.only:
+        from engine.errors import SpecError
+
+        raise SpecError("--only", "cannot be used with --gpu, which measures the GPU part only")
     if args.gpu:
         from engine.bench_gpu import gpu_figures
 

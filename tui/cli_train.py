@@ -38,6 +38,9 @@ def add_parser(commands) -> None:
     p.add_argument("--export-npz", metavar="FILE", help="write the trained weights as .npz")
     p.add_argument("--export-torch", metavar="FILE", help="write the weights as a PyTorch state_dict (.pt)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a progress bar")
+    from tui.cli import add_memory_limit
+
+    add_memory_limit(p)
     p.set_defaults(run=run)
 
 
@@ -56,8 +59,11 @@ def build_trainer(args):
     """The trainer the flags describe: a preset (or a saved file) with the given settings on top."""
     from engine.spec import preset
     from engine.trainer import Trainer
+    from tui.cli_train_flags import check_after, check_before
 
     changes = _given_settings(args)
+    check_before(args, changes)  # flags that would be ignored, or would undo another flag, are refused
+    given = dict(changes)
     if args.load:
         from engine.store import load_experiment
 
@@ -66,11 +72,13 @@ def build_trainer(args):
         epochs = trainer.exp.with_changes(epochs=changes.pop("epochs", 0)).epochs
         if changes:
             trainer.change(**changes)
+        check_after(given, trainer.exp)
         return _check_batch(trainer), epochs
     exp = preset(args.preset or "quick")
     if args.preset is None and changes:
         changes.setdefault("preset", "custom")
     exp = exp.with_changes(**changes)
+    check_after(given, exp)
     return _check_batch(Trainer(exp)), exp.epochs
 
 
@@ -140,7 +148,9 @@ def _train_with_progress(trainer, epochs: int) -> None:
         TextColumn("loss {task.fields[loss]}  test acc {task.fields[acc]}"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, transient=False, refresh_per_second=5) as progress:
+    from tui.cli_output import console
+
+    with Progress(*columns, console=console(), transient=False, refresh_per_second=5) as progress:
         task = progress.add_task("train", total=epochs, loss="-", acc="-")
         for done in _chunks(trainer, epochs):
             h = trainer.history
