@@ -284,7 +284,10 @@ def load_experiment(path):
     initial = _layer_arrays(arrays, exp, "init_", where) if "init_W0" in arrays else None
     history = _history(arrays, meta, where)
     mask = _test_mask(arrays, len(dataset), where)
-    trainer = Trainer(exp, dataset=dataset, params=params)
+    try:
+        trainer = Trainer(exp, dataset=dataset, params=params)
+    except SpecError as exc:  # e.g. device = cuda on a machine without a GPU: still the file's setting
+        raise SpecError(where, f"has a bad setting: {exc}") from None
     if mask is not None:
         X, y = dataset.X, dataset.y
         trainer.use_split(Split(X[~mask], y[~mask], X[mask], y[mask]))

@@ -86,3 +86,11 @@ def test_a_file_name_with_escapes_is_named_escaped(tmp_path):
     with pytest.raises(SpecError) as err:
         load_experiment(path)
     assert str(err.value).startswith("experiment \\x1b]0;owned\\x07.npz: ")
+
+
+def test_a_setting_this_machine_cannot_run_names_the_file(tmp_path):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA, so the file's device = cuda is fine")
+    with pytest.raises(SpecError, match=r"^experiment bad.npz: has a bad setting: device: cuda"):
+        load_experiment(_file_with(tmp_path, backend="torch", device="cuda"))
