@@ -17,6 +17,7 @@ from engine.errors import SpecError
 from tui import cli_output
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMAND_OPTIONS = {"train": ("preset", "load"), "attack": ("preset",)}  # the app's options a command has too
 
 # Settings are named as in the engine; people type the flags.
 FLAG_OF_FIELD = {
@@ -66,10 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ml101",
         description="Machine Learning 101 in the terminal. Without a command, the app opens.",
     )
-    parser.add_argument("--lang", choices=("en", "de"),
+    # dest app_*: a command's own --preset and --load must not overwrite (or hide) the app's
+    parser.add_argument("--lang", dest="app_lang", choices=("en", "de"),
                         help="language of the app (default: the config's, then the locale)")
-    parser.add_argument("--preset", help="preset to open the app with (default: the config's, then quick)")
-    parser.add_argument("--load", metavar="FILE", help="experiment file to open the app with")
+    parser.add_argument("--preset", dest="app_preset", metavar="NAME",
+                        help="preset to open the app with (default: the config's, then quick)")
+    parser.add_argument("--load", dest="app_load", metavar="FILE", help="experiment file to open the app with")
     add_memory_limit(parser)
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
     from tui import cli_train
@@ -101,9 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from tui.app import run_app
 
-            if args.preset is not None and args.load is not None:
+            if args.app_preset is not None and args.app_load is not None:
                 raise SpecError("--preset", "cannot be used with --load: the file brings its own settings")
-            return run_app(lang=args.lang, preset=args.preset, load=args.load)
+            return run_app(lang=args.app_lang, preset=args.app_preset, load=args.app_load)
+        for flag in ("lang", "preset", "load"):
+            if getattr(args, f"app_{flag}") is not None:  # before the command it is the app's: ignored here
+                own = flag in COMMAND_OPTIONS.get(args.command, ())
+                raise SpecError(f"--{flag}", f"before {args.command!r} it is the app's option; " + (
+                    f"write it after the command (ml101 {args.command} --{flag} …)" if own
+                    else f"ml101 {args.command} has none"))
         code = args.run(args)
         cli_output.flush_stdout()  # here, where a closed pipe or a full disk can still be told apart
         return code

@@ -66,6 +66,17 @@ def test_the_app_refuses_a_preset_and_a_file_at_once(ml101, refused, saved):
     assert line.startswith("ml101: --preset: ") and "--load" in line
 
 
+@pytest.mark.parametrize("args,flag,hint", [
+    (["--preset", "overfit", "train"], "--preset", "ml101 train --preset"),
+    (["--load", "run.npz", "train"], "--load", "ml101 train --load"),
+    (["--lang", "de", "attack", "poison"], "--lang", "ml101 attack has none"),
+    (["--preset", "quick", "bench"], "--preset", "ml101 bench has none"),
+])
+def test_the_apps_options_before_a_command_are_not_silently_dropped(ml101, refused, args, flag, hint):
+    line = refused(ml101(*args, "--json"))
+    assert line.startswith(f"ml101: {flag}: ") and hint in line
+
+
 def test_a_loaded_run_still_takes_the_settings_that_keep_its_model(ml101, parse_json, saved):
     done = ml101("train", "--load", saved, "--epochs", "3", "--lr", "0.003", "--optimizer", "sgd", "--json")
     assert done.returncode == 0, done.stderr
