@@ -9,11 +9,13 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, ml101_env
 
 from engine.store import load_experiment
+
+ROOT = Path(__file__).parents[2]
 
 FAST = ("--epochs", "20", "--samples", "200")
 
@@ -45,7 +47,9 @@ def test_two_flags_naming_one_file_are_refused_naming_both(ml101, refused):
 def test_tilde_is_the_home_folder_for_save_and_load(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(ml101_env(tmp_path / "config"), HOME=str(home))
+    env = dict(os.environ, ML101_CONFIG_DIR=str(tmp_path / "config"), ML101_THREADS="1", PYTHONPATH=str(ROOT),
+               HOME=str(home))
+    env.pop("ML101_DEBUG", None)
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "tui.cli", "train", *args], capture_output=True, text=True,
