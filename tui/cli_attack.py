@@ -96,6 +96,18 @@ def _list(flag: str, text: str, parse) -> list:
     return [parse(flag, part) for part in items]
 
 
+def _fraction(flag: str, text: str) -> float:
+    """One value of --fractions, checked as --fraction is but named as the list."""
+    from engine.attacks.poison import check_fraction
+
+    value = _float(flag, text)
+    try:
+        check_fraction(value)
+    except SpecError as err:
+        raise SpecError(flag, err.message) from None
+    return value
+
+
 def _refuse_unused(args, uses: dict[str, tuple[str, str, bool]]) -> None:
     """A flag the run would silently ignore is a mistake: `uses` maps a flag to (its attribute, what it
     needs, whether the other flags give that)."""
@@ -174,7 +186,7 @@ def run_poison(args) -> int:
     )
     fraction = _float("fraction", args.fraction) if args.fraction is not None else None
     if args.sweep:
-        fractions = _list("fractions", args.fractions, _float) if args.fractions is not None else SWEEP_FRACTIONS
+        fractions = _list("fractions", args.fractions, _fraction) if args.fractions is not None else SWEEP_FRACTIONS
         if options["count"] is not None:
             raise SpecError("count", "cannot be swept; --sweep varies --fraction (see --fractions)")
         results = _with_progress(args, lambda **cb: poison_sweep(args.strategy, fractions, **options, **cb))

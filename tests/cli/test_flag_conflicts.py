@@ -119,6 +119,12 @@ def test_a_sweep_list_is_capped(ml101, refused):
     assert line.startswith("ml101: --budgets: at most 50")
 
 
+@pytest.mark.parametrize("values", ["nan,0.1", "0.1,2", "0.1,-1"])
+def test_a_bad_value_in_a_list_names_the_list(ml101, refused, values):
+    assert refused(ml101("attack", "poison", "--sweep", "--fractions", values, "--json")).startswith(
+        "ml101: --fractions: must be")
+
+
 def test_an_attack_too_big_for_memory_is_refused_naming_its_seeds(ml101, refused):
     line = refused(ml101("attack", "poison", "--seeds", "20", "--layers", WIDE, "--json"))
     assert line.startswith("ml101: --seeds: 40 models × 900 points") and "limit of 1.0 GB" in line
