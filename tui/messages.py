@@ -85,11 +85,12 @@ class SettingApplied(Message):
 class SettingRejected(Message):
     """The worker refused a change (e.g. an unreadable CSV file); the trainer kept `exp`."""
 
-    def __init__(self, field: str, message: str, exp: Experiment) -> None:
+    def __init__(self, field: str, message: str, exp: Experiment, error: Exception | None = None) -> None:
         super().__init__()
         self.field = field
         self.message = message
         self.exp = exp
+        self.error = error  # the SpecError itself: a memory refusal is worded from its numbers in German
 
 
 class TrainingFailed(Message):

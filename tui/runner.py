@@ -200,7 +200,7 @@ class _TrainingLoop:
         try:
             cost = self.trainer.change(**changes)
         except SpecError as exc:
-            self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
+            self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp, exc))
             return
         if cost == "data":
             self.undo = []  # the edited points are gone: nothing left to undo (but z brings them back)
@@ -225,7 +225,7 @@ class _TrainingLoop:
         try:
             self.trainer = Trainer(exp)
         except SpecError as exc:
-            self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp))
+            self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp, exc))
             return
         self.running = False
         self.undo = []

@@ -43,3 +43,24 @@ async def test_the_german_app_says_it_in_german():
         text = screen_text(app)
         assert "✗ Punkte: diese Einstellungen bräuchten zusammen etwa" in text
         assert app.screen.state.exp.samples == 1000
+
+
+async def test_a_csv_too_big_for_the_budget_is_refused_by_the_worker_in_german_too(tmp_path, monkeypatch):
+    import numpy as np
+
+    from engine import budget
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "big.csv"
+    np.savetxt(path, np.column_stack([rng.normal(size=(30_000, 2)), rng.integers(0, 2, 30_000)]), delimiter=",",
+               fmt=["%.4f", "%.4f", "%d"])
+    monkeypatch.setenv(budget.ENV, "256M")  # the points are counted only once the file is read
+    i18n.set_language("de")
+    app = make_app(layers=WIDE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("4")
+        await type_into(pilot, "#set-csv", str(path))
+        text = screen_text(app)
+        assert "diese Einstellungen bräuchten zusammen etwa" in text
+        assert app.screen.state.exp.data == "moons"  # the data it had

@@ -188,7 +188,7 @@ class TrainScreen(FilesAndEdits, Screen):
 
     def on_setting_rejected(self, event: SettingRejected) -> None:
         self._show_experiment(event.exp)
-        self._reject(self.settings, event.field, explain(SpecError(event.field, event.message)))
+        self._reject(self.settings, event.field, explain(event.error or SpecError(event.field, event.message)))
 
     def on_training_failed(self, event: TrainingFailed) -> None:
         self.say("msg.failed", error=True)
