@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from engine.attacks.lab import recipe
 from engine.data import MOONS_WINDOW
@@ -30,6 +30,7 @@ from tui.widgets.attack_map import AttackMap, MapTitle, legend_text
 from tui.widgets.attack_numbers import numbers_text
 from tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text
 from tui.widgets.dialogs import ErrorScreen
+from tui.widgets.footer import Footer
 
 PANELS = ("setup", "maps", "curve")
 WIDE = (120, 40)

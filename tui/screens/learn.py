@@ -12,10 +12,11 @@ from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine.lessons import Lesson, load_lessons, render
 from tui.i18n import binding, language, number, t, translate_all_bindings, translate_bindings
+from tui.widgets.footer import Footer
 
 REFRESH_SECONDS = 1.0
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from engine.errors import SpecError
 from engine.spec import Experiment, preset
@@ -42,6 +42,7 @@ from tui.widgets.architecture import ArchitectureEditor, LayerList
 from tui.widgets.boundary_map import BoundaryMap
 from tui.widgets.data_cursor import DataCursorMap
 from tui.widgets.dialogs import ErrorScreen
+from tui.widgets.footer import Footer
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.map_legend import MapLegend
 from tui.widgets.settings import SettingsPanel, value_text
