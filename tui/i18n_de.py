@@ -174,6 +174,7 @@ DE = {
     "undo.kept_preset": "Vorlage geladen. z holt Epoch {epoch} zurück.",
     "undo.kept_open": "Datei geöffnet. z holt Epoch {epoch} zurück.",
     "undo.restored": "Epoch {epoch} ist zurück (pausiert). z noch einmal: Epoch {other}.",
+    "undo.too_big": "Epoch {epoch} nicht für z gemerkt: zwei so große Läufe sprengen das Limit.",
     "undo.nothing": "Nichts zurückzuholen: z nimmt Neustart, neue Daten oder Vorlage zurück.",
     "key.restore": "Lauf zurückholen",
     "keyhelp.restore": "r, d, Vorlage oder neues Modell rückgängig: der Lauf davor kommt zurück (z noch einmal tauscht)",

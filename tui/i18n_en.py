@@ -184,6 +184,7 @@ EN = {
     "undo.kept_preset": "Preset loaded. z brings back epoch {epoch}.",
     "undo.kept_open": "File opened. z brings back epoch {epoch}.",
     "undo.restored": "Epoch {epoch} is back (paused). z again: epoch {other}.",
+    "undo.too_big": "Epoch {epoch} not kept for z: two runs this big exceed the memory limit.",
     "undo.nothing": "Nothing to bring back: z undoes a reset, new data, a preset or a new model.",
     "key.restore": "Bring back the run",
     "keyhelp.restore": "undo r, d, a preset or a new model: the run before it comes back (z again swaps)",

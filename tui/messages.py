@@ -165,12 +165,14 @@ class CursorLeft(Message):
 
 class RunPutAside(Message):
     """A reset, new data, a new model, a preset (`what`: reset, data, model, preset, open) replaced a run that
-    had trained to `epoch` (or had hand-edited points): it is kept, and key z brings it back."""
+    had trained to `epoch` (or had hand-edited points): it is kept, and key z brings it back; not `kept` when
+    the two runs together would not fit the memory budget."""
 
-    def __init__(self, what: str, epoch: int) -> None:
+    def __init__(self, what: str, epoch: int, kept: bool = True) -> None:
         super().__init__()
         self.what = what
         self.epoch = epoch
+        self.kept = kept
 
 
 class RunRestored(Message):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from engine.budget import BASE_BYTES, limit, training_bytes
 from engine.trainer import Trainer
 
 
@@ -39,16 +40,31 @@ def worth_keeping(trainer: Trainer | None) -> bool:
     return trainer is not None and not trainer.diverged and (trainer.epoch > 0 or trainer.custom_split)
 
 
+def _bytes(trainer: Trainer) -> int:
+    return training_bytes(trainer.exp, len(trainer.dataset.y))
+
+
+def fits_beside(kept: Trainer, current: Trainer) -> bool:
+    """Both runs held at once stay inside the memory budget (engine/budget.py; the process's base once)."""
+    base = BASE_BYTES["torch" if kept.exp.backend == "torch" else "numpy"]
+    return _bytes(current) + _bytes(kept) - base <= limit()
+
+
 class SetAside:
     def __init__(self) -> None:
         self.run: Run | None = None
 
-    def keep(self, run: Run) -> bool:
-        """Put `run` aside if it is worth it (replacing the one kept before); True if it was kept."""
+    def keep(self, run: Run, current: Trainer) -> str | None:
+        """Put `run` (replaced by `current`) aside if it is worth it: "kept", "too_big" (it is not: both
+        would not fit the memory budget) or None (nothing worth keeping; the run kept before stays)."""
+        if self.run is not None and not fits_beside(self.run.trainer, current):
+            self.run = None  # a big new run: the old one must go
         if not worth_keeping(run.trainer):
-            return False
+            return None
+        if not fits_beside(run.trainer, current):
+            return "too_big"
         self.run = run
-        return True
+        return "kept"
 
     def swap(self, current: Run) -> Run | None:
         """The run put aside, now taken out, with `current` put aside in its place; None if there is none."""

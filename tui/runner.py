@@ -286,8 +286,9 @@ class _TrainingLoop:
         return Run(trainer, list(self.undo), self.target)  # a reset keeps the data: the list must not be shared
 
     def _put_aside(self, before: Run, what: str) -> None:
-        if self.aside.keep(before):
-            self.host.post_message(RunPutAside(what, before.trainer.epoch))
+        kept = self.aside.keep(before, self.trainer)
+        if kept is not None:
+            self.host.post_message(RunPutAside(what, before.trainer.epoch, kept=kept == "kept"))
 
     def _restore(self) -> None:
         back = self.aside.swap(self._kept(self.trainer))

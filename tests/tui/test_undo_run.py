@@ -145,6 +145,23 @@ async def test_z_with_nothing_put_aside_says_so_and_an_untrained_reset_offers_no
         assert not [n for n in notifications(app) if "z brings back" in n]
 
 
+async def test_a_run_too_big_to_keep_twice_is_not_kept_and_the_notice_says_why(monkeypatch):
+    from engine.budget import training_bytes
+    from engine.spec import preset
+
+    # a memory limit that holds one quick run but not two
+    monkeypatch.setattr("tui.run_aside.limit", lambda: training_bytes(preset("quick")) + 1)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await trained(pilot)
+        await pilot.press("r")
+        await settled(pilot)
+        assert "Epoch 300 not kept for z: two runs this big exceed the memory limit." in notifications(app)
+        await pilot.press("z")
+        await settled(pilot)
+        assert "Nothing to bring back" in message(app) and app.train_screen.state.epoch == 0
+
+
 async def test_the_help_lists_z():
     from tui.widgets.dialogs import binding_groups
 

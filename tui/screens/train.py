@@ -197,7 +197,9 @@ class TrainScreen(FilesAndEdits, Screen):
 
     def on_run_put_aside(self, event: RunPutAside) -> None:
         # A notification, not the message line: that one says what the key did (new weights, the preset, ...).
-        self.app.notify(t(f"undo.kept_{event.what}", epoch=number(event.epoch)), timeout=UNDO_NOTICE_SECONDS)
+        key = f"undo.kept_{event.what}" if event.kept else "undo.too_big"
+        self.app.notify(t(key, epoch=number(event.epoch)), timeout=UNDO_NOTICE_SECONDS,
+                        severity="information" if event.kept else "warning")
 
     def on_run_restored(self, event: RunRestored) -> None:
         if event.epoch is None:
