@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tui_helpers import make_app, screen_text, settled
+from tui_helpers import make_app, screen_text, settled, until
 
 from tui import i18n
 from tui.i18n_de import DE
@@ -128,6 +128,36 @@ async def test_a_setting_that_needs_a_new_model_can_be_undone():
         await settled(pilot)
         assert seen(app) == (epoch, accuracy, loss)
         assert app.train_screen.state.exp.layers == (25, 50, 25)
+
+
+async def test_opening_a_file_after_training_can_be_undone(tmp_path, monkeypatch):
+    from textual.widgets import Input
+
+    from engine.spec import preset
+    from engine.store import save_experiment
+    from engine.trainer import Trainer
+    from tui.widgets.file_dialogs import OpenDialog
+
+    monkeypatch.setenv("ML101_CONFIG_DIR", str(tmp_path / "config"))  # its own recent list
+    other = Trainer(preset("quick").with_changes(data="circles"))
+    other.run(40)
+    save_experiment(str(tmp_path / "other.npz"), other)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        epoch, accuracy, loss = await trained(pilot)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, OpenDialog), "the open dialog opens")
+        field = app.screen.query_one("#path", Input)
+        field.value = str(tmp_path / "other.npz")
+        field.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is app.train_screen, "the dialog closes")
+        await settled(pilot)
+        assert app.train_screen.state.epoch == 40 and app.train_screen.exp.data == "circles"
+        assert "File opened. z brings back epoch 300." in notifications(app)
+        await pilot.press("z")
+        await settled(pilot)
+        assert seen(app) == (epoch, accuracy, loss) and app.train_screen.exp.data == "moons"
 
 
 async def test_z_with_nothing_put_aside_says_so_and_an_untrained_reset_offers_nothing():
