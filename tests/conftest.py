@@ -10,6 +10,13 @@ import pytest  # noqa: E402
 import engine  # noqa: E402, F401
 
 
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("ml101")
+    group.addoption("--fuzz-seeds", type=int, default=0, metavar="N",
+                    help="key fuzzer (tests/tui/test_key_fuzz.py): N seeds per scenario instead of CI's fixed ones")
+    group.addoption("--fuzz-keys", type=int, default=150, metavar="N", help="key fuzzer: keys per run (150)")
+
+
 @pytest.fixture(autouse=True)
 def _own_config_dir(tmp_path, monkeypatch):
     """Saves add to the recent-experiments list and the app saves its theme: keep every test's files out of

@@ -147,6 +147,12 @@ class ML101App(App):
             # markup=False: the values come from the user's file, and "[/]" in a theme name is not markup
             self.notify(problem_text(problem), severity="warning", timeout=15, markup=False)
 
+    def action_command_palette(self) -> None:
+        from tui.widgets.modal import Palette  # Textual's, but closing once even when Enter comes twice
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_help(self) -> None:
         from tui.widgets.dialogs import HelpScreen
 

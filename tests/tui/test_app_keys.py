@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
-from tui_helpers import make_app, screen_text, settled, until
+from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
 from tui.screens.learn import LearnScreen
 from tui.screens.train import TrainScreen
@@ -122,6 +122,30 @@ async def test_presets_menu_closes_with_escape_and_picks_with_enter():
         await pilot.press("down", "end", "enter")  # arrows move through the list, Enter picks: the last one
         await until(pilot, lambda: isinstance(app.screen, TrainScreen), "Enter picks")
         assert app.train_screen.exp.preset == "overfit"
+
+
+async def test_enter_twice_in_the_presets_menu_picks_once_and_keeps_the_train_screen():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "P opens the menu")
+        press_at_once(app, "enter", "enter")  # the second Enter came while the menu closed: it crashed the app
+        await settled(pilot)
+        assert isinstance(app.screen, TrainScreen) and app.screen_stack == [app.train_screen]
+        assert app.train_screen.exp.preset == "notebook-numpy"  # the first entry
+
+
+async def test_enter_twice_in_the_palette_runs_its_command_once():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p", *"Presets")
+        await until(pilot, lambda: "Presets" in screen_text(app).split("\n", 3)[-1], "the palette finds it")
+        press_at_once(app, "enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "the palette opened the menu")
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack] == [TrainScreen, PresetsMenu]
 
 
 async def test_f5_loads_the_numpy_notebook_on_the_train_screen():

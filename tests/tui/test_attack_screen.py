@@ -11,7 +11,7 @@ import string
 
 import numpy as np
 import pytest
-from tui_helpers import SETTLE_TIMEOUT, make_app, screen_text, until
+from tui_helpers import SETTLE_TIMEOUT, make_app, press_at_once, screen_text, until
 
 from engine.attacks.lab import recipe
 from tui import i18n
@@ -275,6 +275,35 @@ async def test_german_words_after_a_language_switch_keep_settings_and_results():
         assert "[Vergiften]" in text and "Strategie" in text and "[random]" in text
         assert "Falsche Labels bei zufällig gewählten Punkten" in text
         assert "Start" in text and "Kurve" in text  # the footer's words
+
+
+async def test_switching_the_language_while_an_attack_runs_keeps_the_widgets_its_progress_lands_in():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lab(pilot)
+        screen.seeds, screen.exp = 1, SHORT
+        setup = screen.query_one("#attack-panel-setup")
+        await pilot.press("enter")
+        # L rebuilt the screen: progress arriving meanwhile found no progress line (NoMatches, a crash)
+        press_at_once(app, "L", "2", "1", "L", "L", "3")
+        await finished(pilot, screen)
+        assert screen.query_one("#attack-panel-setup") is setup  # relabelled in place, not rebuilt
+        assert i18n.language() == "de"
+        assert "Sauberes Modell" in screen_text(app) or "Kurve" in screen_text(app)
+
+
+async def test_panel_keys_faster_than_the_tabs_end_on_the_last_one(monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lab(pilot)
+        press_at_once(app, "2", "3", "2", "3", "1", "3")
+        await until(pilot, lambda: screen.panel == "curve", "the last key's panel shows")
+        shown = []
+        monkeypatch.setattr(screen, "_show_panel", lambda name: shown.append(name))
+        for _ in range(5):
+            await pilot.pause()
+        # before, stale tab announcements switched the panel back and forth for ever (the app hung)
+        assert shown == [] and screen.query_one("#attack-tabs").active == "attack-tab-curve"
 
 
 async def test_help_and_palette_list_the_labs_keys():

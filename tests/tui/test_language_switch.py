@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import string
 
-from tui_helpers import make_app, screen_text, settled, until
+import pytest
+from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
 from tui import i18n
 from tui.i18n_app import DE, EN
 from tui.screens.learn import LearnScreen
 from tui.screens.train import TrainScreen
+from tui.widgets.architecture import LayerList
 
 
 def footer(app) -> str:
@@ -43,6 +45,50 @@ async def test_l_switches_the_train_screen_to_german_and_back_keeping_training()
         await settled(pilot)
         assert (app.train_screen.state.epoch, app.train_screen.exp.lr) == (3, 0.05)
         assert "Epoch 3 / 300" in screen_text(app)
+
+
+async def test_l_while_training_and_editing_the_network_keeps_the_editors_and_their_keys():
+    app = make_app(epochs=100_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        screen = app.train_screen
+        layers, lr_field = screen.query_one(LayerList), screen.query_one("#set-lr")
+        await pilot.press("space", "3")
+        await until(pilot, lambda: screen.state.running, "training runs")
+        # snapshots and keys arriving while the editors were rebuilt found no layer list (NoMatches, a crash)
+        press_at_once(app, "L", "right", "plus", "L", "L", "right")
+        await until(pilot, lambda: i18n.language() == "de" and "Neuronen:" in screen_text(app), "German words")
+        await until(pilot, lambda: screen.state.ack == screen.runner.sent, "every key's change was applied")
+        before = len(screen.exp.layers)
+        await pilot.press("plus")  # the layer list still has the focus and its keys
+        await until(pilot, lambda: len(screen.exp.layers) == before + 1, "a layer was added")
+        assert screen.query_one(LayerList) is layers and screen.query_one("#set-lr") is lr_field  # in place
+        assert str(screen.query_one("#label-lr").content) == "Lernrate"  # the hidden settings panel too
+        await pilot.press("4")
+        assert "Lernrate" in screen_text(app)
+
+
+async def wide_screen_text(mode: str, switch: bool) -> str:
+    i18n.set_language("en" if switch else "de")
+    app = make_app()
+    async with app.run_test(size=(130, 45)) as pilot:  # wide: every panel at once
+        await settled(pilot)
+        await app.action_mode(mode)
+        await pilot.pause()
+        if switch:
+            await pilot.press("L")
+            await pilot.pause()
+        app.clear_notifications()
+        if mode == "train":
+            await pilot.press("4")  # the settings' hint line as well
+        await pilot.pause()
+        return screen_text(app)
+
+
+@pytest.mark.parametrize("mode", ["train", "attack"])
+async def test_after_l_a_screen_reads_as_one_opened_in_german(mode):
+    """The words are changed in place (no rebuild: keys meanwhile found no widgets), so every one must be."""
+    assert await wide_screen_text(mode, switch=True) == await wide_screen_text(mode, switch=False)
 
 
 async def test_screens_made_before_the_switch_speak_the_new_language():

@@ -57,7 +57,7 @@ async def edit_the_network(pilot):
 STATES = {
     "save dialog": (open_save_dialog, "SaveDialog"),
     "open dialog": (open_open_dialog, "OpenDialog"),
-    "palette": (open_palette, "CommandPalette"),
+    "palette": (open_palette, "Palette"),  # ml101's CommandPalette (tui/widgets/modal.py)
     "presets menu": (open_presets, "PresetsMenu"),
     "help": (open_help, "HelpScreen"),
     "error window": (open_error, "ErrorScreen"),

@@ -79,6 +79,19 @@ async def test_narrowing_a_one_neuron_layer_is_refused():
         assert app.screen.state.exp.layers == (1,)
 
 
+async def test_holding_plus_past_eight_layers_is_refused_and_the_editor_keeps_working():
+    app = make_app(layers="4")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("3", *["plus"] * 12)  # once crashed the app with an IndexError at the ninth
+        await settled(pilot)
+        assert app.screen.state.exp.layers == (4,) * 8
+        assert "at most 8 hidden layers" in screen_text(app)
+        await pilot.press("right", "plus")  # the cursor is on the last layer that exists: it widens
+        await settled(pilot)
+        assert app.screen.state.exp.layers == (4,) * 7 + (5,)
+
+
 async def test_an_invalid_learning_rate_is_explained_inline_and_the_old_one_kept():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

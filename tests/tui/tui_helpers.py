@@ -43,3 +43,14 @@ def screen_text(app) -> str:
                       force_terminal=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def press_at_once(app, *keys: str) -> None:
+    """Keys delivered in one go, as a terminal hands over a held key or a fast typist's: the app takes them one
+    after another without the pause for the screen that `pilot.press` makes between keys."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)

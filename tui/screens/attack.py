@@ -150,6 +150,10 @@ class AttackScreen(Screen):
     @on(Tabs.TabActivated)
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()
+        if event.tab.id != event.tabs.active:
+            # A stale announcement (keys 1 2 3 faster than the tabs tell): following it would set the old tab
+            # again, whose announcement then undoes the newer one, back and forth for ever.
+            return
         self._show_panel(event.tab.id.removeprefix("attack-tab-"))
 
     def on_grid_size_changed(self, event: GridSizeChanged) -> None:
@@ -269,9 +273,14 @@ class AttackScreen(Screen):
             self._show_everything()
 
     async def relabel(self) -> None:
-        """New words after a language switch; settings, results and a running job are kept."""
-        await self.recompose()
+        """New words after a language switch; settings, results and a running job are kept.
+
+        In place, not by recomposing: keys and the worker's progress arriving meanwhile would find no widgets."""
         translate_all_bindings(self)
+        if not self.is_mounted:
+            return  # on_mount shows it all in the new words
+        for name in PANELS:
+            self.query_one(f"#attack-tab-{name}", Tab).label = t(f"attack.panel.{name}")
         self._show_everything()
         self.on_resize()
         self.refresh_bindings()

@@ -132,8 +132,7 @@ class TrainScreen(FilesAndEdits, Screen):
         self._show_titles()
         for editor in (self.editor, self.settings):
             if editor.is_mounted:
-                await editor.recompose()
-                editor.show(self.exp, force=True)
+                editor.relabel()
         if self.state is not None:
             self.query_one(StatusLine).show(self.state)
         self.query_one(LossPlot).refresh()

@@ -59,8 +59,12 @@ class LayerList(Widget, can_focus=True):
         translate_bindings(self)
         self.exp = exp
         self.cursor = 0
+        self._added_at: int | None = None  # where a layer was asked for: the cursor goes there once it exists
 
     def show(self, exp: Experiment) -> None:
+        if self._added_at is not None and len(exp.layers) > len(self.exp.layers):
+            self.cursor = self._added_at
+        self._added_at = None
         self.exp = exp
         self.cursor = max(0, min(self.cursor, len(exp.layers) - 1))
         self.refresh(layout=True)
@@ -106,11 +110,13 @@ class LayerList(Widget, can_focus=True):
         self._ask(layers, self.exp.activations)
 
     def action_add(self) -> None:
+        # The cursor moves only once the layer exists: a refused ninth layer (the limit is the engine's, which
+        # the screen explains) leaves it on a layer that is there.
         layers, acts = list(self.exp.layers), list(self.exp.activations)
         at = self.cursor + 1 if layers else 0
         layers.insert(at, layers[self.cursor] if layers else 8)
         acts.insert(at, acts[self.cursor] if acts else "relu")
-        self.cursor = at
+        self._added_at = at
         self._ask(layers, acts)
 
     def action_remove(self) -> None:
@@ -151,10 +157,10 @@ class ArchitectureEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield LayerList(self.exp, id="layer-list")
         with Horizontal(classes="layer-edit"):
-            yield Label(t("arch.width"))
+            yield Label(t("arch.width"), id="arch-width-label")
             yield Input(id="layer-width", compact=True, select_on_focus=True)
         with Horizontal(classes="layer-edit"):
-            yield Label(t("arch.activation"))
+            yield Label(t("arch.activation"), id="arch-activation-label")
             first = self.exp.activations[0] if self.exp.activations else ACTIVATIONS[0]
             yield Select([(a, a) for a in ACTIVATIONS], value=first, allow_blank=False, compact=True,
                          id="layer-activation")
@@ -162,6 +168,14 @@ class ArchitectureEditor(Vertical):
         yield Static(id="arch-error")
 
     def on_mount(self) -> None:
+        self.show(self.exp, force=True)
+
+    def relabel(self) -> None:
+        """The words in the language now set, in place: a rebuild would leave keys and the worker's snapshots
+        arriving meanwhile without a layer list."""
+        self.query_one("#arch-width-label", Label).update(t("arch.width"))
+        self.query_one("#arch-activation-label", Label).update(t("arch.activation"))
+        self.layer_list.refresh(layout=True)
         self.show(self.exp, force=True)
 
     @property

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.i18n import binding, t, translate_bindings
+from tui.widgets.modal import Modal
 
 
 def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
@@ -63,7 +64,7 @@ def help_table(screen: Screen) -> Group:
     return Group(*parts[:-1])
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """Every key of the screen underneath, with what it does."""
 
     DEFAULT_CSS = """
@@ -129,7 +130,7 @@ class HelpText(Widget):
         return line.extend_cell_length(width, background)  # as Static pads: the background, no colour
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(Modal[None]):
     """A bug in ml101 while training: say so plainly, show the details, keep the app running."""
 
     DEFAULT_CSS = """

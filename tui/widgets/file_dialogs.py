@@ -14,13 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.errors import SpecError
 from engine.safe_text import printable
 from tui.i18n import binding, t, translate_bindings
+from tui.widgets.modal import Modal
 
 EXPORT_KINDS = ("csv", "npz", "torch")
 EXPORT_NAMES = {"csv": "-history.csv", "npz": "-weights.npz", "torch": "-state_dict.pt"}
@@ -59,7 +59,7 @@ def shown(path: str) -> str:
     return printable(p.name if p.parent == Path.cwd() else str(p), 120)
 
 
-class PathDialog(ModalScreen):
+class PathDialog(Modal):
     """Ask for a file name; dismiss with the absolute path, or None on escape.
 
     With `submit`, the dialog does not close on Enter: it hands the path to `submit` and waits for

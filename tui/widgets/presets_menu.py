@@ -10,11 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import binding, t, translate_bindings
+from tui.widgets.modal import Modal
 
 # (key, preset): Train screen presets by their engine name, the attack notebooks as notebook-poison/-steal
 CHOICES = (
@@ -36,7 +36,7 @@ def explanation(name: str) -> str:
     return t(f"presets_help.{name}") if name in ATTACK_NOTEBOOKS else t(f"preset_help.{name}")
 
 
-class PresetsMenu(ModalScreen[str | None]):
+class PresetsMenu(Modal[str | None]):
     """Returns the chosen preset's name, or None when closed with Esc."""
 
     DEFAULT_CSS = """

@@ -85,7 +85,7 @@ class SettingsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         for field in ROWS:
             with Horizontal(classes="row"):
-                yield Label(t(f"field.{field}"))
+                yield Label(t(f"field.{field}"), id=f"label-{field}")
                 if field in CHOICES:
                     options = [(choice_label(field, v), v) for v in CHOICES[field]]
                     # The initial value matters: a Select announces its value once it is mounted.
@@ -97,6 +97,23 @@ class SettingsPanel(VerticalScroll):
         yield Static(t("settings.hint"), id="setting-hint")
 
     def on_mount(self) -> None:
+        self.show(self.exp, force=True)
+
+    def relabel(self) -> None:
+        """The words in the language now set, in place (a rebuild would leave keys and snapshots arriving
+        meanwhile without fields); what is being typed stays, errors in the old language go."""
+        for field in ROWS:
+            self.query_one(f"#label-{field}", Label).update(t(f"field.{field}"))
+            widget = self.query_one(f"#set-{field}")
+            if isinstance(widget, Select):
+                with widget.prevent(Select.Changed):
+                    widget.set_options([(choice_label(field, v), v) for v in CHOICES[field]])
+                    widget.value = self._choice(field)
+                    widget.mutate_reactive(Select.value)  # the same value: shown again with its new words
+            else:
+                widget.placeholder = placeholder(field)
+        self.query_one("#setting-hint", Static).update(t("settings.hint"))
+        self.show_error(None)
         self.show(self.exp, force=True)
 
     def show(self, exp: Experiment, force: bool = False) -> None:

@@ -1,0 +1,118 @@
+"""Random keys at machine speed on every screen, while training and while attacks run: never a crash.
+
+Each run is a seeded sequence of the app's own keys (every binding of the app, its screens and widgets, and
+the keys Textual's widgets use: Enter, Esc, Tab, PageUp/PageDown, arrows, letters typed into fields), some
+pressed one by one, some sent as a burst the way a held key or a fast typist delivers them (the app sees the
+next key before it has finished the last: screens still rebuilding, dialogs on their way out). Any exception
+fails the test, with the seed and the keys that led to it. The quit keys are left out, so a run goes on.
+
+CI runs the fixed seeds below (about a minute); `--fuzz-seeds=200` (and `--fuzz-keys=600`) runs longer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from tui_helpers import make_app, press_at_once, until
+
+from tui.app import ML101App
+from tui.screens.attack import AttackScreen
+from tui.screens.learn import LearnScreen
+from tui.screens.train import TrainScreen
+from tui.widgets.architecture import LayerList
+from tui.widgets.data_cursor import DataCursorMap
+from tui.widgets.dialogs import ErrorScreen, HelpScreen
+from tui.widgets.file_dialogs import PathDialog
+from tui.widgets.presets_menu import PresetsMenu
+from tui.widgets.settings import SettingsPanel
+
+QUIT_KEYS = {"q", "ctrl+c", "ctrl+q"}
+TEXTUAL_KEYS = [  # what Textual's own widgets (Input, Select, OptionList, Tabs, scroll areas, the palette) use
+    "enter", "escape", "tab", "shift+tab", "pageup", "pagedown", "home", "end", "up", "down", "left", "right",
+    "space", "backspace", "delete", "ctrl+p", "period", "comma", "9", "full_stop",
+]  # fmt: skip
+OWNERS = (ML101App, TrainScreen, LearnScreen, AttackScreen, HelpScreen, ErrorScreen, PresetsMenu, PathDialog,
+          LayerList, SettingsPanel, DataCursorMap)
+START_SECONDS = 60  # generous, for a loaded CI machine: waits end as soon as the state is reached
+
+
+def own_keys() -> list[str]:
+    """Every key the app and its screens and widgets bind, and Textual's widget keys; never a quit key."""
+    keys = set(TEXTUAL_KEYS)
+    for owner in OWNERS:
+        for b in owner.BINDINGS:
+            keys.update(k.strip() for k in b.key.split(","))
+    return sorted(keys - QUIT_KEYS)
+
+
+KEYS = own_keys()
+SCENARIOS = ("train", "training", "learn", "attack-running", "dialogs")
+CI_RUNS = [(scenario, seed) for seed in (1,) for scenario in SCENARIOS]
+
+
+def pytest_generate_tests(metafunc) -> None:  # noqa: D103 — pytest's hook: the runs, CI's or many more
+    if "scenario" in metafunc.fixturenames:
+        n = metafunc.config.getoption("fuzz_seeds")
+        runs = CI_RUNS if not n else [(s, seed) for seed in range(n) for s in SCENARIOS]
+        metafunc.parametrize(("scenario", "seed"), runs, ids=[f"{s}-{seed}" for s, seed in runs])
+
+
+async def start(pilot, scenario: str) -> None:
+    """Bring the app into the scenario's state: a screen, training running, an attack running."""
+    app = pilot.app
+    train = app.screen
+    await asyncio.wait_for(train.settled.wait(), START_SECONDS)
+    if scenario == "training":
+        await pilot.press("space")
+        await until(pilot, lambda: train.state is not None and train.state.running, "training runs")
+    elif scenario == "learn":
+        await pilot.press("space", "e")
+    elif scenario == "attack-running":
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, AttackScreen), "the attack lab shows")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.running, "an attack runs")
+    elif scenario == "dialogs":
+        await pilot.press("space", "ctrl+s")
+
+
+async def fuzz(scenario: str, seed: int, n_keys: int, size: tuple[int, int]) -> list[str]:
+    rng = random.Random(f"{scenario}-{seed}")
+    app = make_app(epochs=100_000)
+    pressed: list[str] = []
+    try:
+        async with app.run_test(size=size) as pilot:
+            await start(pilot, scenario)
+            while len(pressed) < n_keys and not app._exit:
+                if rng.random() < 0.3:
+                    burst = [rng.choice(KEYS) for _ in range(rng.randint(2, 12))]
+                    pressed.append("[" + " ".join(burst) + "]")
+                    press_at_once(app, *burst)
+                    await pilot.pause()
+                else:
+                    key = rng.choice(KEYS)
+                    pressed.append(key)
+                    await pilot.press(key)
+            await pilot.pause()
+    except Exception as exc:
+        raise AssertionError(f"{scenario} seed {seed} at {size}: {type(exc).__name__} after the keys "
+                             f"{' '.join(pressed[-30:])}") from exc
+    assert app.return_code in (None, 0), f"{scenario} seed {seed}: the app ended with code {app.return_code}"
+    return pressed
+
+
+async def test_random_keys_never_crash_the_app(scenario, seed, request, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # ctrl+s and E write files: here, not into the checkout
+    n_keys = request.config.getoption("fuzz_keys")
+    size = random.Random(seed).choice([(80, 24), (120, 40), (100, 30)])
+    pressed = await fuzz(scenario, seed, n_keys, size)
+    assert pressed, "no key was pressed"
+
+
+def test_the_fuzzer_presses_the_keys_that_used_to_crash():
+    """The keys it draws from include every kind that crashed the app: a test of the test."""
+    for key in ("plus", "enter", "escape", "pageup", "pagedown", "L", "P", "ctrl+p", "x", "e", "t", "ctrl+s",
+                "question_mark", "f8", "E", "c", "1", "4"):
+        assert key in KEYS, key
+    assert not QUIT_KEYS & set(KEYS)
