@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).parents[2]
-
-
-def ml101_env(config_dir: Path) -> dict[str, str]:
-    env = dict(os.environ, ML101_CONFIG_DIR=str(config_dir), ML101_THREADS="1", PYTHONPATH=str(ROOT))
-    env.pop("ML101_DEBUG", None)  # a traceback on purpose would hide the one-line message
-    return env
+from cli_env import ROOT, ml101_env  # noqa: F401 — also imported by test modules
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, ml101_env
+from cli_env import ROOT, ml101_env
 
 ML101 = [sys.executable, "-m", "tui.cli"]
 
