@@ -28,6 +28,7 @@ import sys
 from dataclasses import replace
 from functools import partial
 
+from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -133,6 +134,11 @@ class ML101App(App):
             self.crash_log = crash.write_log(error)
         self._close_messages_no_wait()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not self._screen_stacks.get(self._current_mode):
+            return  # keys typed after quit reach an app whose screens are gone (Textual raised ScreenStackError)
+        await super().on_event(event)
+
     def crash_line(self) -> str | None:
         """The one line for the terminal after a bug, or None when the app ended normally."""
         if self._exception is None:
@@ -152,6 +158,14 @@ class ML101App(App):
 
         if self.use_command_palette and not Palette.is_open(self):
             self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's Theme command: its own palette of themes, closing once as well."""
+        from textual.theme import ThemeProvider
+
+        from tui.widgets.modal import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_help(self) -> None:
         from tui.widgets.dialogs import HelpScreen

@@ -34,6 +34,7 @@ TEXTUAL_KEYS = [  # what Textual's own widgets (Input, Select, OptionList, Tabs,
 ]  # fmt: skip
 OWNERS = (ML101App, TrainScreen, LearnScreen, AttackScreen, HelpScreen, ErrorScreen, PresetsMenu, PathDialog,
           LayerList, SettingsPanel, DataCursorMap)
+GAPS = (0, 0.002, 0.01, 0.03)  # seconds between keys: from a held key to quick typing
 START_SECONDS = 60  # generous, for a loaded CI machine: waits end as soon as the state is reached
 
 
@@ -47,7 +48,7 @@ def own_keys() -> list[str]:
 
 
 KEYS = own_keys()
-SCENARIOS = ("train", "training", "learn", "attack-running", "dialogs")
+SCENARIOS = ("startup", "train", "training", "learn", "attack-running", "dialogs")
 CI_RUNS = [(scenario, seed) for seed in (1,) for scenario in SCENARIOS]
 
 
@@ -62,6 +63,8 @@ async def start(pilot, scenario: str) -> None:
     """Bring the app into the scenario's state: a screen, training running, an attack running."""
     app = pilot.app
     train = app.screen
+    if scenario == "startup":
+        return  # keys from the first moment: the editors are not even mounted yet
     await asyncio.wait_for(train.settled.wait(), START_SECONDS)
     if scenario == "training":
         await pilot.press("space")
@@ -86,14 +89,15 @@ async def fuzz(scenario: str, seed: int, n_keys: int, size: tuple[int, int]) -> 
             await start(pilot, scenario)
             while len(pressed) < n_keys and not app._exit:
                 if rng.random() < 0.3:
-                    burst = [rng.choice(KEYS) for _ in range(rng.randint(2, 12))]
-                    pressed.append("[" + " ".join(burst) + "]")
-                    press_at_once(app, *burst)
-                    await pilot.pause()
+                    keys = [rng.choice(KEYS) for _ in range(rng.randint(2, 12))]
+                    pressed.append("[" + " ".join(keys) + "]")
                 else:
-                    key = rng.choice(KEYS)
-                    pressed.append(key)
-                    await pilot.press(key)
+                    keys = [rng.choice(KEYS)]
+                    pressed.append(keys[0])
+                press_at_once(app, *keys)
+                # a fast typist, or now and then a look at the screen (Pilot's pause waits up to a second)
+                await (pilot.pause() if rng.random() < 0.05 else asyncio.sleep(rng.choice(GAPS)))
+            await pilot.pause()
             await pilot.pause()
     except Exception as exc:
         raise AssertionError(f"{scenario} seed {seed} at {size}: {type(exc).__name__} after the keys "

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from tui_helpers import make_app, screen_text, settled, until
+from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
 STOP_SECONDS = 1.0  # the worker checks for cancellation after every ~50 ms chunk
 
@@ -136,3 +136,15 @@ exit_now_if_torch(Closed(), 0)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and saved.read_text() == "saved"
+
+
+async def test_keys_typed_after_quit_end_the_app_cleanly():
+    """A burst that ends the app (q, or a test leaving run_test) with more keys behind it: those keys reach an app
+    whose screens are gone; Textual raised ScreenStackError on them, and the crash guard said exit 1."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        press_at_once(app, *"tildpend", "pagedown", "q", "s", "s", "pageup")  # typed into the palette, still there
+    assert app.return_code in (None, 0) and app.crash_log is None
