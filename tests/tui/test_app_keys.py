@@ -6,6 +6,7 @@ import io
 
 import pytest
 from rich.console import Console
+from textual.command import CommandList
 from textual.screen import Screen
 from textual.widgets import Static
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
@@ -146,6 +147,27 @@ async def test_enter_twice_in_the_palette_runs_its_command_once():
         await until(pilot, lambda: isinstance(app.screen, PresetsMenu), "the palette opened the menu")
         await pilot.pause()
         assert [type(s) for s in app.screen_stack] == [TrainScreen, PresetsMenu]
+
+
+async def test_page_keys_while_the_palette_refills_its_list_move_nothing_and_crash_nothing():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        commands = app.screen.query_one(CommandList)
+        await pilot.press("down", "down")
+        # the state a search leaves for a moment: the list emptied of its lines and not laid out, a highlight kept
+        commands.display = False
+        await pilot.pause()
+        commands._clear_caches()
+        highlighted = commands.highlighted
+        await pilot.press("pagedown", "pageup")  # Textual's OptionList raised KeyError here
+        assert commands.highlighted == highlighted
+        commands.display = True
+        await pilot.pause()
+        await pilot.press("pagedown")
+        assert commands.highlighted > highlighted  # laid out again: the page keys work
 
 
 async def test_f5_loads_the_numpy_notebook_on_the_train_screen():

@@ -75,7 +75,7 @@ async def start(pilot, scenario: str) -> None:
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, AttackScreen), "the attack lab shows")
         await pilot.press("enter")
-        await until(pilot, lambda: app.screen.running, "an attack runs")
+        await until(pilot, lambda: app.screen.running or app.screen.result is not None, "an attack runs")
     elif scenario == "dialogs":
         await pilot.press("space", "ctrl+s")
 
