@@ -92,6 +92,19 @@ async def test_holding_plus_past_eight_layers_is_refused_and_the_editor_keeps_wo
         assert app.screen.state.exp.layers == (4,) * 7 + (5,)
 
 
+async def test_ten_at_a_time_stops_at_the_widths_limits_and_past_them_says_why():
+    app = make_app(layers="250,5")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("3", "shift+right", "down", "shift+left")
+        await settled(pilot)
+        assert app.screen.state.exp.layers == (256, 1)  # not refused as 260 and -5 would be
+        await pilot.press("shift+left")
+        await settled(pilot)
+        assert "each width must be from 1 to 256" in screen_text(app)
+        assert app.screen.state.exp.layers == (256, 1)
+
+
 async def test_an_invalid_learning_rate_is_explained_inline_and_the_old_one_kept():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -356,7 +356,8 @@ def _show_error_at(source, field: str | None, text: str | None) -> None:
     """Explain at the editor that asked (the nearest one with `show_error`); `None` clears its errors."""
     for node in source.ancestors_with_self:
         if hasattr(node, "show_error"):
-            node.show_error(field, text)
+            if node.is_mounted:  # an editor not mounted yet (Lazy) has no error line; the message line says it
+                node.show_error(field, text)
             return
 
 

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from engine.spec import ACTIVATIONS, Experiment
+from engine.spec import ACTIVATIONS, MAX_WIDTH, Experiment
 from tui.i18n import binding, number, t, translate_bindings
 from tui.messages import ChangeRequested
 
@@ -106,7 +106,11 @@ class LayerList(Widget, can_focus=True):
         if not self.exp.layers:
             return
         layers = list(self.exp.layers)
-        layers[self.cursor] += delta
+        old = layers[self.cursor]
+        # ten at a time stops at the limit (250 → 256, 5 → 1); at the limit the step is asked for as it is,
+        # so the screen says what is allowed
+        clamped = min(max(old + delta, 1), MAX_WIDTH)
+        layers[self.cursor] = clamped if clamped != old else old + delta
         self._ask(layers, self.exp.activations)
 
     def action_add(self) -> None:
