@@ -131,7 +131,10 @@ class ML101App(App):
         if self._exception is None:  # the first one is the cause; Pilot re-raises it in tests
             self._exception = error
             self._exception_event.set()
-            self.crash_log = crash.write_log(error)
+            try:
+                self.crash_log = crash.write_log(error)
+            except Exception:  # noqa: BLE001 — the app must still end, with the one line
+                self.crash_log = None
         self._close_messages_no_wait()
 
     async def on_event(self, event: events.Event) -> None:
@@ -143,9 +146,10 @@ class ML101App(App):
         """The one line for the terminal after a bug, or None when the app ended normally."""
         if self._exception is None:
             return None
+        from engine.safe_text import printable
         from tui import crash
 
-        log = self.crash_log if self.crash_log is not None else t("app.crash_no_log")
+        log = printable(self.crash_log) if self.crash_log is not None else t("app.crash_no_log")
         return t("app.crashed", what=crash.what(self._exception), log=log)
 
     def on_mount(self) -> None:

@@ -135,10 +135,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         if os.environ.get("ML101_DEBUG"):
             raise
+        from engine.safe_text import printable
         from tui import crash  # the same log as the app's, so one report has the whole traceback
 
         log = crash.write_log(exc)
-        print(f"ml101: internal error ({crash.what(exc)}); the details are in {log or 'no file'}"
+        print(f"ml101: internal error ({crash.what(exc)}); the details are in {printable(log) if log else 'no file'}"
               " (ML101_DEBUG=1 shows them here)", file=sys.stderr)
         return EXIT_BUG
 

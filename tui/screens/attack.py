@@ -103,7 +103,7 @@ class AttackScreen(Screen):
     # layout -----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(t(f"attack.panel.{name}"), id=f"attack-tab-{name}") for name in PANELS), id="attack-tabs",
-                   active=f"attack-tab-{self.panel}")  # a recompose keeps the panel that was shown
+                   active=f"attack-tab-{self.panel}")  # a notebook may have chosen the panel already
         with Horizontal(id="attack-panels"):
             with Vertical(id="attack-left"):
                 with VerticalScroll(id="attack-panel-setup", classes="attack-panel"):
