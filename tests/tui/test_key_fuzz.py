@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
+from unittest import mock
 
+import pytest
 from tui_helpers import make_app, press_at_once, until
 
+from engine.trainer import Trainer
 from tui.app import ML101App
 from tui.screens.attack import AttackScreen
 from tui.screens.learn import LearnScreen
@@ -84,26 +88,40 @@ async def fuzz(scenario: str, seed: int, n_keys: int, size: tuple[int, int]) -> 
     rng = random.Random(f"{scenario}-{seed}")
     app = make_app(epochs=100_000)
     pressed: list[str] = []
+    reported: list[str] = []  # bugs the app caught and showed in its error window: bugs all the same
+    shown = ErrorScreen.__init__
+
+    def report(window, error, details) -> None:
+        reported.append(details)
+        shown(window, error, details)
+
     try:
-        async with app.run_test(size=size) as pilot:
-            await start(pilot, scenario)
-            while len(pressed) < n_keys and not app._exit:
-                if rng.random() < 0.3:
-                    keys = [rng.choice(KEYS) for _ in range(rng.randint(2, 12))]
-                    pressed.append("[" + " ".join(keys) + "]")
-                else:
-                    keys = [rng.choice(KEYS)]
-                    pressed.append(keys[0])
-                press_at_once(app, *keys)
-                # a fast typist, or now and then a look at the screen (Pilot's pause waits up to a second)
-                await (pilot.pause() if rng.random() < 0.05 else asyncio.sleep(rng.choice(GAPS)))
-            await pilot.pause()
-            await pilot.pause()
+        with mock.patch.object(ErrorScreen, "__init__", report):
+            await drive(app, rng, pressed, scenario, n_keys, size)
     except Exception as exc:
         raise AssertionError(f"{scenario} seed {seed} at {size}: {type(exc).__name__} after the keys "
                              f"{' '.join(pressed[-30:])}") from exc
+    assert not reported, f"{scenario} seed {seed} at {size}: the error window showed {reported[0]}"
     assert app.return_code in (None, 0), f"{scenario} seed {seed}: the app ended with code {app.return_code}"
     return pressed
+
+
+async def drive(app, rng, pressed: list[str], scenario: str, n_keys: int, size: tuple[int, int]) -> None:
+    """Bring the app into the scenario, then press `n_keys` drawn by `rng`, noting them in `pressed`."""
+    async with app.run_test(size=size) as pilot:
+        await start(pilot, scenario)
+        while len(pressed) < n_keys and not app._exit:
+            if rng.random() < 0.3:
+                keys = [rng.choice(KEYS) for _ in range(rng.randint(2, 12))]
+                pressed.append("[" + " ".join(keys) + "]")
+            else:
+                keys = [rng.choice(KEYS)]
+                pressed.append(keys[0])
+            press_at_once(app, *keys)
+            # a fast typist, or now and then a look at the screen (Pilot's pause waits up to a second)
+            await (pilot.pause() if rng.random() < 0.05 else asyncio.sleep(rng.choice(GAPS)))
+        await pilot.pause()
+        await pilot.pause()
 
 
 async def test_random_keys_never_crash_the_app(scenario, seed, request, tmp_path, monkeypatch):
@@ -120,3 +138,21 @@ def test_the_fuzzer_presses_the_keys_that_used_to_crash():
                 "question_mark", "f8", "E", "c", "1", "4"):
         assert key in KEYS, key
     assert not QUIT_KEYS & set(KEYS)
+
+
+async def test_the_fuzzer_fails_on_a_crash_and_on_a_bug_the_app_only_showed(monkeypatch, tmp_path):
+    """A test of the test: a key whose action raises, and a training step that fails (the app catches that
+    one and shows it in its error window), both fail a fuzz run; only `s` is pressed."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.modules[__name__], "KEYS", ["s"])
+
+    def broken(*_) -> None:
+        raise KeyError("injected")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(TrainScreen, "action_step", broken)
+        with pytest.raises(AssertionError, match="KeyError after the keys s"):
+            await fuzz("train", 0, 5, (80, 24))
+    monkeypatch.setattr(Trainer, "run", broken)  # what `s` asks the worker to do
+    with pytest.raises(AssertionError, match="the error window showed"):
+        await fuzz("train", 0, 5, (80, 24))
