@@ -32,6 +32,7 @@ from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+import tui.textual_paging  # noqa: F401  (PageUp/PageDown in a list not laid out yet: Textual raised KeyError)
 from engine.spec import Experiment
 from tui.i18n import binding, language, set_language, t, translate_bindings
 from tui.settings import Problem, Settings

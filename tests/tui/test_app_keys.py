@@ -8,7 +8,8 @@ import pytest
 from rich.console import Console
 from textual.command import CommandList
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Select, Static
+from textual.widgets._select import SelectOverlay
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
 from tui.screens.learn import LearnScreen
@@ -168,6 +169,43 @@ async def test_page_keys_while_the_palette_refills_its_list_move_nothing_and_cra
         await pilot.pause()
         await pilot.press("pagedown")
         assert commands.highlighted > highlighted  # laid out again: the page keys work
+
+
+async def test_paging_a_settings_drop_down_without_a_size_moves_nothing_and_crashes_nothing():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("4", "tab", "enter")  # the data drop-down, opened
+        overlay = app.screen.query_one("#set-data", Select).query_one(SelectOverlay)
+        await until(pilot, lambda: overlay.has_focus, "the drop-down's list has the focus")
+        # the state the key fuzzer found it in, a moment while it opened or closed: focused, no size, a highlight
+        overlay.display = False
+        await pilot.pause()
+        overlay._clear_caches()
+        overlay.action_page_down()  # what its PageDown key does; Textual's OptionList raised KeyError here
+        overlay.action_page_up()
+        overlay.display = True
+        await pilot.press("escape")
+        await settled(pilot)
+        assert isinstance(app.screen, TrainScreen) and app.screen.exp.data == "moons"
+
+
+async def test_a_palette_search_that_ends_after_the_palette_closed_leaves_the_app_running():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        # what a burst such as "ctrl+p a Esc" can leave: the search (a worker) still to run, the palette gone
+        palette.dismiss()
+        await pilot.pause()
+        await palette.query(CommandList).remove()
+        search = palette._gather_commands("a")  # it ended the app with NoMatches on its list
+        await search.wait()
+        await pilot.press("s")
+        await settled(pilot)
+        assert isinstance(app.screen, TrainScreen) and app.screen.state.epoch == 1
 
 
 async def test_f5_loads_the_numpy_notebook_on_the_train_screen():

@@ -14,13 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.errors import SpecError
 from engine.safe_text import printable
 from tui.i18n import binding, t, translate_bindings
-from tui.widgets.modal import Modal, OptionList
+from tui.widgets.modal import Modal
 
 EXPORT_KINDS = ("csv", "npz", "torch")
 EXPORT_NAMES = {"csv": "-history.csv", "npz": "-weights.npz", "torch": "-state_dict.pt"}

@@ -1,4 +1,4 @@
-"""Windows over a screen that close exactly once, and lists and a command palette that survive fast keys.
+"""Windows over a screen that close exactly once, and a command palette that survives fast keys.
 
 Textual's `Screen.dismiss` pops whatever screen is on top, not the one dismissed: Enter pressed twice on a
 menu (the second arrives before the menu has gone) dismissed it, then popped the screen underneath, and the
@@ -7,32 +7,13 @@ app crashed with "Can't pop screen". Here a window that is no longer on top igno
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Button, Input
-from textual.widgets import OptionList as TextualOptionList
-
-
-def can_page(options: TextualOptionList) -> bool:
-    """Whether PageUp/PageDown can move in `options` now. Textual's OptionList pages by a table of its lines
-    that it fills only while it has a size: a key that arrives while the list is refilled or hidden (the
-    palette searching) found the table empty and raised KeyError."""
-    return options.highlighted is None or options.highlighted in options._index_to_line
-
-
-class OptionList(TextualOptionList):
-    """Textual's OptionList, with PageUp/PageDown that wait until it is laid out (see `can_page`)."""
-
-    def action_page_up(self) -> None:
-        if can_page(self):
-            super().action_page_up()
-
-    def action_page_down(self) -> None:
-        if can_page(self):
-            super().action_page_down()
+from textual.widgets import Button, Input, OptionList
 
 
 class Modal(ModalScreen[ScreenResultType]):
@@ -48,6 +29,9 @@ class Modal(ModalScreen[ScreenResultType]):
         self.dismiss(None)
 
 
+_search = CommandPalette._gather_commands.__wrapped__  # the search itself, without its @work
+
+
 class Palette(CommandPalette):
     """Textual's command palette, closing once; keys that arrive while it closes (its list already gone) do
     nothing instead of raising NoMatches."""
@@ -58,17 +42,26 @@ class Palette(CommandPalette):
         return super().dismiss(result)
 
     def _action_command_list(self, action: str) -> None:
-        lists = self.query(CommandList)
-        if lists and (not action.startswith("page_") or can_page(lists.first())):
+        if self.query(CommandList):
             super()._action_command_list(action)
 
     def _action_cursor_down(self) -> None:
         if self.query(CommandList):
             super()._action_cursor_down()
 
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's search, in a worker; a palette closed while it searched (typed, then Esc in one burst)
+        has no list to fill, and the worker's NoMatches ended the app."""
+        try:
+            await _search(self, search_value)
+        except NoMatches:
+            if self.is_attached and self.app.screen is self and self.query(CommandList):
+                raise
+
     @on(Input.Submitted)
     @on(Button.Pressed)
-    @on(TextualOptionList.OptionSelected)
+    @on(OptionList.OptionSelected)
     def _too_late(self, event: Message) -> None:
         """An Enter that reaches the palette after it closed (two in a row): it already ran its command once.
         Runs before Textual's own handlers, which it then skips."""

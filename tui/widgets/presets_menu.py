@@ -10,11 +10,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import binding, t, translate_bindings
-from tui.widgets.modal import Modal, OptionList
+from tui.widgets.modal import Modal
 
 # (key, preset): Train screen presets by their engine name, the attack notebooks as notebook-poison/-steal
 CHOICES = (
