@@ -162,7 +162,9 @@ class ML101App(App):
         from tui.widgets.modal import Palette  # Textual's, but closing once even when Enter comes twice
 
         if self.use_command_palette and not Palette.is_open(self):
-            self.push_screen(Palette(id="--command-palette"))
+            # no id (Textual's has one): a palette opened while the last one is still being removed would
+            # have the same, and Textual refused it with DuplicateIds
+            self.push_screen(Palette())
 
     def search_themes(self) -> None:
         """The palette's Theme command: its own palette of themes, closing once as well."""

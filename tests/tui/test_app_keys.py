@@ -208,6 +208,21 @@ async def test_a_palette_search_that_ends_after_the_palette_closed_leaves_the_ap
         assert isinstance(app.screen, TrainScreen) and app.screen.state.epoch == 1
 
 
+async def test_opening_the_palette_again_while_the_last_one_closes_opens_it():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        for _ in range(3):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            app.screen.dismiss()  # Esc: taken off the stack now, removed from the screen a moment later ...
+            app.action_command_palette()  # ... and ctrl+p in that moment: the same id, DuplicateIds ended the app
+            await pilot.pause()
+            assert type(app.screen).__name__ == "Palette"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, TrainScreen), "the palette closed")
+
+
 async def test_f5_loads_the_numpy_notebook_on_the_train_screen():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
