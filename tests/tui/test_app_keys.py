@@ -208,6 +208,23 @@ async def test_a_palette_search_that_ends_after_the_palette_closed_leaves_the_ap
         assert isinstance(app.screen, TrainScreen) and app.screen.state.epoch == 1
 
 
+async def test_the_palette_leaves_no_timer_behind_that_would_look_for_its_list_once_gone():
+    """Textual's palette shows "No matches" (and a busy sign) half a second after a search: on a loaded
+    machine that came after Esc had removed its list, and NoMatches ended the app (seen in tmux)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        palette._start_no_matches_countdown("zzz")  # what a search without hits starts
+        palette.dismiss()  # Esc within that half second
+        palette._start_no_matches_countdown("zzz")  # a search that finishes after Esc
+        palette._start_busy_countdown()
+        assert palette._no_matches_timer is None and palette._busy_timer is None
+        await until(pilot, lambda: isinstance(app.screen, TrainScreen), "the palette closed")
+
+
 async def test_opening_the_palette_again_while_the_last_one_closes_opens_it():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

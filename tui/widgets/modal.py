@@ -36,10 +36,24 @@ class Palette(CommandPalette):
     """Textual's command palette, closing once; keys that arrive while it closes (its list already gone) do
     nothing instead of raising NoMatches."""
 
+    _dismissed = False  # dismissed: its list goes soon, so nothing may start that would look for it later
+
     def dismiss(self, result=None) -> AwaitComplete:
         if not self.is_attached or self.app.screen is not self:
             return AwaitComplete.nothing()
+        # Textual's half-second "No matches" and "busy" timers fired after the list had gone (NoMatches)
+        self._dismissed = True
+        self._stop_no_matches_countdown()
+        self._stop_busy_countdown()
         return super().dismiss(result)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        if not self._dismissed:
+            super()._start_no_matches_countdown(search_value)
+
+    def _start_busy_countdown(self) -> None:
+        if not self._dismissed:
+            super()._start_busy_countdown()
 
     def _action_command_list(self, action: str) -> None:
         if self.query(CommandList):
