@@ -24,7 +24,6 @@ import gc
 import importlib
 import importlib.util
 import inspect
-import sys
 from dataclasses import replace
 from functools import partial
 
@@ -106,6 +105,7 @@ class ML101App(App):
         self.theme = self.settings.theme  # checked by load_settings against Textual's themes
         self._screens: dict = {}
         self.crash_log = None  # after a bug: where its traceback was written (tui/crash.py)
+        self._crash_said = False
         self._factories = {"train": partial(_make, "tui.screens.train", "TrainScreen", exp, trainer)}
         for mode, (module, name) in SCREENS.items():
             if mode != "train" and importlib.util.find_spec(module) is not None:
@@ -137,6 +137,17 @@ class ML101App(App):
             except Exception:  # noqa: BLE001 — the app must still end, with the one line
                 self.crash_log = None
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Textual calls this as soon as the terminal is back, before it waits for worker threads to end (a
+        model still being built can take seconds): the crash line is said here, not after that wait."""
+        super()._print_error_renderables()
+        line = self.crash_line()
+        if line is not None and not self._crash_said:
+            self._crash_said = True
+            out = self.error_console.file  # where Textual's own messages go
+            out.write(line + "\n")
+            out.flush()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not self._screen_stacks.get(self._current_mode):
@@ -269,10 +280,13 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
     # and full passes ten times rarer (each still walks every object made since, 20-80 ms; memory +≈ 5 MB).
     gc.freeze()
     gc.set_threshold(*gc.get_threshold()[:2], 100)
-    app.run()
-    crashed = app.crash_line()
-    if crashed is not None:
-        print(crashed, file=sys.stderr)
+    try:
+        app.run()
+    except KeyboardInterrupt:
+        if app.crash_line() is None:
+            raise
+        # ctrl+c while Python waited for a worker after a crash: the crash is what the exit code must say
+    crashed = app.crash_line()  # already printed by Textual as the app closed
     if app.theme != settings.theme:
         saved = load_settings(env={})  # the file's values, not the environment's
         if not saved.problems:  # never overwrite a file the user still has to fix
