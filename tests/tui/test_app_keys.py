@@ -208,7 +208,7 @@ async def test_a_palette_search_that_ends_after_the_palette_closed_leaves_the_ap
         assert isinstance(app.screen, TrainScreen) and app.screen.state.epoch == 1
 
 
-async def test_the_palette_leaves_no_timer_behind_that_would_look_for_its_list_once_gone():
+async def test_a_closing_palette_leaves_no_timer_or_late_change_that_would_look_for_its_widgets():
     """Textual's palette shows "No matches" (and a busy sign) half a second after a search: on a loaded
     machine that came after Esc had removed its list, and NoMatches ended the app (seen in tmux)."""
     app = make_app()
@@ -222,6 +222,10 @@ async def test_the_palette_leaves_no_timer_behind_that_would_look_for_its_list_o
         palette._start_no_matches_countdown("zzz")  # a search that finishes after Esc
         palette._start_busy_countdown()
         assert palette._no_matches_timer is None and palette._busy_timer is None
+        await palette.query("*").remove()  # taken apart, and then a search's last words arrive:
+        palette._show_busy = True  # both looked for widgets that had gone (NoMatches)
+        palette._list_visible = False
+        await pilot.pause()
         await until(pilot, lambda: isinstance(app.screen, TrainScreen), "the palette closed")
 
 

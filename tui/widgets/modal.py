@@ -13,7 +13,7 @@ from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
-from textual.widgets import Button, Input, OptionList
+from textual.widgets import Button, Input, LoadingIndicator, OptionList
 
 
 class Modal(ModalScreen[ScreenResultType]):
@@ -54,6 +54,17 @@ class Palette(CommandPalette):
     def _start_busy_countdown(self) -> None:
         if not self._dismissed:
             super()._start_busy_countdown()
+
+    def _has_its_widgets(self) -> bool:
+        return bool(self.query(CommandList)) and bool(self.query(LoadingIndicator)) and bool(self.query("#--input"))
+
+    def _watch__list_visible(self) -> None:
+        if self._has_its_widgets():  # a change that lands while the palette is taken apart shows nothing
+            super()._watch__list_visible()
+
+    async def _watch__show_busy(self) -> None:
+        if self._has_its_widgets():
+            await super()._watch__show_busy()
 
     def _action_command_list(self, action: str) -> None:
         if self.query(CommandList):
