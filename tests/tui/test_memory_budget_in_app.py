@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-from tui_helpers import make_app, screen_text, settled
+from tui_helpers import make_app, screen_text, settled, type_into
 
 from tui import i18n
 
 WIDE = (256,) * 8
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    await pilot.pause()
-    field.value = ""
-    await pilot.press(*text, "enter")
-    await settled(pilot)
 
 
 async def test_too_many_points_for_a_wide_net_are_refused_inline_and_the_old_number_kept():

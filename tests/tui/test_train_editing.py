@@ -5,18 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from textual.widgets import Input, Select
-from tui_helpers import SETTLE_TIMEOUT, make_app, screen_text, settled, until
+from tui_helpers import SETTLE_TIMEOUT, make_app, screen_text, settled, type_into, until
 
 from tui.widgets.dialogs import ErrorScreen
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    await pilot.pause()
-    field.value = ""
-    await pilot.press(*text, "enter")
-    await settled(pilot)
 
 
 async def test_arrow_keys_change_a_layers_width_and_the_parameter_count():

@@ -6,6 +6,7 @@ import asyncio
 import io
 
 from rich.console import Console
+from textual.widgets import Input
 
 from engine.spec import preset
 from tui.app import ML101App
@@ -54,3 +55,13 @@ def press_at_once(app, *keys: str) -> None:
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
         app._driver.send_message(event)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Type `text` into the settings field `selector` as a person does (old text gone, then Enter)."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    field.value = ""
+    await pilot.press(*text, "enter")
+    await settled(pilot)
