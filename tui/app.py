@@ -20,6 +20,7 @@ the command line says otherwise; a bad value is shown as a notification and its 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import importlib.util
@@ -137,6 +138,18 @@ class ML101App(App):
             except Exception:  # noqa: BLE001 — the app must still end, with the one line
                 self.crash_log = None
         self._close_messages_no_wait()
+
+    def run(self, **options):
+        """As Textual's, on a loop of its own: asyncio.run's waits for the worker threads after the screen has
+        gone (a model still being built, PyTorch still importing: seconds of a dead terminal after q); the
+        quick exit after the app (tui/fast_exit.py) waits for them as long as a save needs, and no longer."""
+        if options.get("loop") is not None:
+            return super().run(**options)
+        loop = asyncio.new_event_loop()
+        try:
+            return super().run(loop=loop, **options)
+        finally:
+            loop.close()  # the threads still running are not waited for here
 
     def _print_error_renderables(self) -> None:
         """Textual calls this as soon as the terminal is back, before it waits for worker threads to end (a
