@@ -300,8 +300,12 @@ async def test_panel_keys_faster_than_the_tabs_end_on_the_last_one(monkeypatch):
         monkeypatch.setattr(screen, "_show_panel", lambda name: shown.append(name))
         for _ in range(5):
             await pilot.pause()
+        settled_count = len(shown)
+        for _ in range(5):
+            await pilot.pause()
         # before, stale tab announcements switched the panel back and forth for ever (the app hung)
-        assert shown == [] and screen.query_one("#attack-tabs").active == "attack-tab-curve"
+        assert set(shown) <= {"curve"} and len(shown) == settled_count
+        assert screen.query_one("#attack-tabs").active == "attack-tab-curve"
 
 
 async def test_help_and_palette_list_the_labs_keys():
