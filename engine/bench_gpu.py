@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 
 def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = None, gpu: str = "cuda",
@@ -19,8 +19,8 @@ def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = No
     """`gpu` and `models` exist for a dry run of this code on a machine without a GPU (gpu="cpu")."""
     import torch
 
-    from engine import bench_sweep
-    from engine.bench_training import backend_steps_per_second
+    from ml101.engine import bench_sweep
+    from ml101.engine.bench_training import backend_steps_per_second
 
     say = progress or (lambda _message: None)
     if gpu == "cuda" and not torch.cuda.is_available():
@@ -51,9 +51,9 @@ def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = No
 def _stack_seconds(models: int, epochs: int, device: str) -> float:
     import torch
 
-    from engine.data import generate, split
-    from engine.spec import preset
-    from engine.stacked import train_stacked
+    from ml101.engine.data import generate, split
+    from ml101.engine.spec import preset
+    from ml101.engine.stacked import train_stacked
 
     exp = preset("quick").with_changes(device=device)
     s = split(generate(exp.data, exp.samples, exp.noise, exp.data_seed), exp.test_fraction, exp.split_seed)

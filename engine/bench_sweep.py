@@ -19,8 +19,8 @@ SEEDS = 3
 def _lab():
     """The attack lab's sweep and helpers, or None while it is not there."""
     try:
-        from engine.attacks import lab, poison_lab
-        from engine.attacks.poison import poison
+        from ml101.engine.attacks import lab, poison_lab
+        from ml101.engine.attacks.poison import poison
     except ImportError:
         return None
     return lab, poison_lab, poison
@@ -32,8 +32,8 @@ def available() -> bool:
 
 def warm_up(device: str = "cpu") -> None:
     """Import torch and run a tiny stack once, so neither is counted in the sweep's seconds."""
-    from engine.attacks.lab import recipe, workshop_split
-    from engine.stacked import train_stacked
+    from ml101.engine.attacks.lab import recipe, workshop_split
+    from ml101.engine.stacked import train_stacked
 
     data = workshop_split()
     train_stacked(recipe(epochs=3, device=device), data.X_train, data.y_train, [0, 1])
@@ -49,8 +49,8 @@ def stacked_seconds(device: str = "cpu", strategy: str = "random") -> tuple[floa
 
 
 def sequential_seconds(strategy: str = "random") -> tuple[float, np.ndarray]:
-    from engine.numpy_net import init_params
-    from engine.trainer import build_net
+    from ml101.engine.numpy_net import init_params
+    from ml101.engine.trainer import build_net
 
     lab, poison_lab, poison = _lab()
     exp = lab.recipe()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from engine.spec import Experiment, preset
+from ml101.engine.spec import Experiment, preset
 
 Progress = Callable[[str], None]
 
@@ -30,7 +30,7 @@ def backend_steps_per_second(backend: str, epochs: int, warm: int = 20, **change
     """Steps/s of `Trainer.run` (what `ml101 train --json` reports as steps_per_second) over `epochs` epochs
     after `warm` ones (the first steps allocate buffers and warm caches; the history records every epoch
     of the first 2048, then every second, fourth, …)."""
-    from engine.trainer import Trainer
+    from ml101.engine.trainer import Trainer
 
     trainer = Trainer(workshop_experiment(backend=backend, epochs=epochs, **changes))
     trainer.run(warm)
@@ -43,7 +43,7 @@ def _tensors():
     """The workshop's train and test points as float32 tensors (n, 2) and labels (n, 1)."""
     import torch
 
-    from engine.data import generate, split
+    from ml101.engine.data import generate, split
 
     exp = workshop_experiment()
     s = split(generate(exp.data, exp.samples, exp.noise, exp.data_seed), exp.test_fraction, exp.split_seed)
@@ -138,7 +138,7 @@ def steps_per_second(epochs: dict[str, int], rounds: int, progress: Progress | N
 def seconds_to_accuracy(target: float = 0.97, check_every: int = 10, preset_name: str = "quick") -> dict:
     """Wall-clock seconds from building the default preset's trainer until its test accuracy first reaches
     `target` (checked every `check_every` epochs; the checks count), and the whole preset's run."""
-    from engine.trainer import Trainer
+    from ml101.engine.trainer import Trainer
 
     exp = preset(preset_name)
     start = time.perf_counter()

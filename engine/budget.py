@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Sequence
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 ENV = "ML101_MEMORY_LIMIT"
 DEFAULT_LIMIT = 2**30

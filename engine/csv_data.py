@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.data import Dataset, window_around
-from engine.errors import SpecError
-from engine.safe_text import printable
-from engine.user_files import read_user_file
+from ml101.engine.data import Dataset, window_around
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.engine.user_files import read_user_file
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000

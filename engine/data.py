@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 # The workshop notebooks drew their decision boundaries over this window (x, then y).
 MOONS_WINDOW = (-1.5, 2.5, -1.0, 2.0)

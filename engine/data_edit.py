@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import Split
-from engine.errors import SpecError
-from engine.spec import MIN_TRAIN_POINTS
+from ml101.engine.data import Split
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import MIN_TRAIN_POINTS
 
 MAX_TRAIN_POINTS = 100_000  # as many as the biggest generated data set
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.history import COLUMNS
-from engine.store import atomic_write, check_saveable, npz_bytes
+from ml101.engine.history import COLUMNS
+from ml101.engine.store import atomic_write, check_saveable, npz_bytes
 
 
 def history_csv(history) -> str:
@@ -65,12 +65,12 @@ def load_torch_state(path):
 
     import torch
 
-    from engine.errors import SpecError
+    from ml101.engine.errors import SpecError
 
     try:
         return torch.load(Path(path), weights_only=True, map_location="cpu")
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError) as exc:
-        from engine.safe_text import printable
+        from ml101.engine.safe_text import printable
 
         raise SpecError(f"weights {printable(Path(path).name, 80)}",
                         printable(f"is not a plain PyTorch state_dict ({exc})", 300)) from None

@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-from engine.spec import Experiment
+from ml101.engine.spec import Experiment
 
 SCRATCH_BYTES = 32 * 2**20
 

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from engine.spec import Experiment
+from ml101.engine.spec import Experiment
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 LANGUAGES = ("en", "de")
@@ -27,7 +27,7 @@ class Lesson:
 
 def load_lessons(lang: str) -> list[Lesson]:
     lang = lang if lang in LANGUAGES else "en"
-    text = resources.files("assets").joinpath("lessons", f"{lang}.toml").read_text(encoding="utf-8")
+    text = resources.files("ml101.assets").joinpath("lessons", f"{lang}.toml").read_text(encoding="utf-8")
     return [Lesson(**entry) for entry in tomllib.loads(text)["lesson"]]
 
 

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from engine.spec import Experiment
+from ml101.engine.spec import Experiment
 
 # ---------------------------------------------------------------------------------------------------------
 # Activations and their derivatives. Each derivative takes Z (the layer's input) and A = g(Z).

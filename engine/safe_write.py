@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.errors import SpecError
-from engine.safe_text import printable
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
 
 TEMP_PREFIX = ".ml101-tmp-"
 _TEMP_NAME = re.compile(r"\.ml101-tmp-(\d+)-[0-9a-f]{8}-")

@@ -11,8 +11,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from engine.budget import check_training
-from engine.errors import SpecError
+from ml101.engine.budget import check_training
+from ml101.engine.errors import SpecError
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import SpecError
-from engine.frozen_net import FrozenNet, grid_points  # noqa: F401 — re-exported: stacks hand these out
-from engine.numpy_net import ACTIVATIONS, init_params
-from engine.spec import Experiment
+from ml101.engine.errors import SpecError
+from ml101.engine.frozen_net import FrozenNet, grid_points  # noqa: F401 — re-exported: stacks hand these out
+from ml101.engine.numpy_net import ACTIVATIONS, init_params
+from ml101.engine.spec import Experiment
 
 Progress = Callable[[int, int], None]  # (epochs done, epochs in this run)
 CancelCheck = Callable[[], bool]

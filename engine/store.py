@@ -24,13 +24,13 @@ import zipfile
 
 import numpy as np
 
-from engine.data import Dataset, Split, window_around
-from engine.errors import SpecError
-from engine.history import COLUMNS, History
-from engine.safe_text import printable
-from engine.safe_write import atomic_write, expanded  # noqa: F401 — atomic_write: where callers look for it
-from engine.spec import Experiment
-from engine.user_files import read_user_file
+from ml101.engine.data import Dataset, Split, window_around
+from ml101.engine.errors import SpecError
+from ml101.engine.history import COLUMNS, History
+from ml101.engine.safe_text import printable
+from ml101.engine.safe_write import atomic_write, expanded  # noqa: F401 — atomic_write: where callers look for it
+from ml101.engine.spec import Experiment
+from ml101.engine.user_files import read_user_file
 
 FORMAT = "ml101-experiment"
 VERSION = 1
@@ -248,7 +248,7 @@ def _test_mask(arrays: dict, n: int, where: str) -> np.ndarray | None:
 def _check_names(exp: Experiment, where: str) -> None:
     """The free-text settings, held to what a person could have typed: a short printable preset name and a
     CSV path without control characters (a file could carry escape sequences that the app would show)."""
-    from engine.spec import PRESETS
+    from ml101.engine.spec import PRESETS
 
     name = exp.preset
     if name not in PRESETS and name != "custom" and not LABEL.fullmatch(name):
@@ -261,7 +261,7 @@ def _check_names(exp: Experiment, where: str) -> None:
 
 def load_experiment(path):
     """A Trainer exactly as saved: settings, data, weights, epoch and curves."""
-    from engine.trainer import Trainer
+    from ml101.engine.trainer import Trainer
 
     where = f"experiment {printable(expanded(path).name, 80)}"
     arrays = read_npz(path, "experiment")

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.spec import Experiment
+from ml101.engine.spec import Experiment
 
 _ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -26,7 +26,7 @@ def pick_device(requested: str) -> str:
     it on the CPU; `cuda` is honoured when asked and available."""
     if requested == "cuda":
         if not torch.cuda.is_available():
-            from engine.errors import SpecError
+            from ml101.engine.errors import SpecError
 
             raise SpecError("device", "cuda was asked for but no CUDA GPU is available; use auto or cpu")
         return "cuda"

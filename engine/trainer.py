@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.budget import check_training, eval_chunk
-from engine.data import Dataset, Split, generate, split
-from engine.errors import DivergedError
-from engine.fast_numpy import FastNumpyNet
-from engine.history import History
-from engine.numpy_net import NumpyNet, init_params
-from engine.spec import LIVE_SAFE, Experiment
+from ml101.engine.budget import check_training, eval_chunk
+from ml101.engine.data import Dataset, Split, generate, split
+from ml101.engine.errors import DivergedError
+from ml101.engine.fast_numpy import FastNumpyNet
+from ml101.engine.history import History
+from ml101.engine.numpy_net import NumpyNet, init_params
+from ml101.engine.spec import LIVE_SAFE, Experiment
 
 DATA_FIELDS = {"data", "samples", "noise", "data_seed", "test_fraction", "split_seed"}
 
@@ -34,7 +34,7 @@ class Metrics:
 
 def load_dataset(exp: Experiment) -> Dataset:
     if exp.is_csv:
-        from engine.csv_data import load_csv
+        from ml101.engine.csv_data import load_csv
 
         return load_csv(exp.data)
     return generate(exp.data, exp.samples, exp.noise, exp.data_seed)
@@ -42,7 +42,7 @@ def load_dataset(exp: Experiment) -> Dataset:
 
 def build_net(exp: Experiment, params):
     if exp.backend == "torch":
-        from engine.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
+        from ml101.engine.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
 
         return TorchNet(exp, params)
     if exp.dtype == "float32":

@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 _KINDS = ((stat.S_ISDIR, "is a folder, not a file"), (stat.S_ISFIFO, "is a FIFO (named pipe), not a regular file"),
           (stat.S_ISCHR, "is a device, not a regular file"), (stat.S_ISBLK, "is a device, not a regular file"),

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.errors import SpecError
-from engine.frozen_net import FrozenNet
-from engine.store import read_npz
+from ml101.engine.errors import SpecError
+from ml101.engine.frozen_net import FrozenNet
+from ml101.engine.store import read_npz
 
 FORMAT = "ml101-victim"
 VERSION = 1
@@ -42,7 +42,7 @@ class Victim:
 
 def asset_path(name: str) -> Path:
     """A file shipped in the `assets` package (a real path: the wheel installs assets as files)."""
-    return Path(str(resources.files("assets").joinpath(name)))
+    return Path(str(resources.files("ml101.assets").joinpath(name)))
 
 
 def load_victim(npz_path: str | Path | None = None, json_path: str | Path | None = None) -> Victim:

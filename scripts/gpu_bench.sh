@@ -21,4 +21,4 @@ if ! "$python" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() el
     exit 2
 fi
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >&2
-exec "$python" -c 'import sys; from tui.cli import main; sys.exit(main())' bench --gpu --json "$@"
+exec "$python" -c 'import sys; from ml101.tui.cli import main; sys.exit(main())' bench --gpu --json "$@"

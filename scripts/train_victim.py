@@ -26,10 +26,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.spec import preset  # noqa: E402
-from engine.store import atomic_write  # noqa: E402
-from engine.trainer import Trainer  # noqa: E402
-from engine.victim import FORMAT, VERSION  # noqa: E402
+from ml101.engine.spec import preset  # noqa: E402
+from ml101.engine.store import atomic_write  # noqa: E402
+from ml101.engine.trainer import Trainer  # noqa: E402
+from ml101.engine.victim import FORMAT, VERSION  # noqa: E402
 
 VICTIM_SEED = 101
 

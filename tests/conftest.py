@@ -3,11 +3,12 @@ import os
 # Tests see the same one-thread default the app uses, whatever the CI machine says.
 os.environ.setdefault("ML101_THREADS", "1")
 
-# Before any test module imports NumPy: engine sets one BLAS thread. With BLAS's default threads, the app's
-# training thread and BLAS's spinning helpers fight over two cores and the UI tests run ten times slower.
+# Before any test module imports NumPy: the ml101 package root sets one BLAS thread. With BLAS's default
+# threads, the app's training thread and BLAS's spinning helpers fight over two cores and the UI tests run
+# ten times slower.
 import pytest  # noqa: E402
 
-import engine  # noqa: E402, F401
+import ml101  # noqa: E402, F401  (the package root sets the thread default)
 
 
 def pytest_addoption(parser) -> None:

@@ -32,10 +32,10 @@ from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-import tui.textual_paging  # noqa: F401  (PageUp/PageDown in a list not laid out yet: Textual raised KeyError)
-from engine.spec import Experiment
-from tui.i18n import binding, language, set_language, t, translate_bindings
-from tui.settings import Problem, Settings
+import ml101.tui.textual_paging  # noqa: F401  (PageUp/PageDown in a list not laid out yet: Textual raised KeyError)
+from ml101.engine.spec import Experiment
+from ml101.tui.i18n import binding, language, set_language, t, translate_bindings
+from ml101.tui.settings import Problem, Settings
 
 
 def screen_actions(screen) -> list[tuple[str, str, object]]:
@@ -65,9 +65,9 @@ class ScreenActions(Provider):
 
 
 SCREENS = {  # mode: (module, class); a mode whose module is not there yet is left out
-    "train": ("tui.screens.train", "TrainScreen"),
-    "learn": ("tui.screens.learn", "LearnScreen"),
-    "attack": ("tui.screens.attack", "AttackScreen"),
+    "train": ("ml101.tui.screens.train", "TrainScreen"),
+    "learn": ("ml101.tui.screens.learn", "LearnScreen"),
+    "attack": ("ml101.tui.screens.attack", "AttackScreen"),
 }
 
 
@@ -107,7 +107,7 @@ class ML101App(App):
         self._screens: dict = {}
         self.crash_log = None  # after a bug: where its traceback was written (tui/crash.py)
         self._crash_said = False
-        self._factories = {"train": partial(_make, "tui.screens.train", "TrainScreen", exp, trainer)}
+        self._factories = {"train": partial(_make, "ml101.tui.screens.train", "TrainScreen", exp, trainer)}
         for mode, (module, name) in SCREENS.items():
             if mode != "train" and importlib.util.find_spec(module) is not None:
                 self._factories[mode] = partial(_make, module, name)
@@ -127,7 +127,7 @@ class ML101App(App):
     def _handle_exception(self, error: Exception) -> None:
         """A bug anywhere in the app: the traceback to the crash log, not a Rich dump with local variables on the
         terminal; the app still ends (its state is unknown) with return code 1. Textual 8's hook (pinned)."""
-        from tui import crash
+        from ml101.tui import crash
 
         self._return_code = 1
         if self._exception is None:  # the first one is the cause; Pilot re-raises it in tests
@@ -171,8 +171,8 @@ class ML101App(App):
         """The one line for the terminal after a bug, or None when the app ended normally."""
         if self._exception is None:
             return None
-        from engine.safe_text import printable
-        from tui import crash
+        from ml101.engine.safe_text import printable
+        from ml101.tui import crash
 
         log = printable(self.crash_log) if self.crash_log is not None else t("app.crash_no_log")
         return t("app.crashed", what=crash.what(self._exception), log=log)
@@ -183,7 +183,7 @@ class ML101App(App):
             self.notify(problem_text(problem), severity="warning", timeout=15, markup=False)
 
     def action_command_palette(self) -> None:
-        from tui.widgets.modal import Palette  # Textual's, but closing once even when Enter comes twice
+        from ml101.tui.widgets.modal import Palette  # Textual's, but closing once even when Enter comes twice
 
         if self.use_command_palette and not Palette.is_open(self):
             # no id (Textual's has one): a palette opened while the last one is still being removed would
@@ -194,12 +194,12 @@ class ML101App(App):
         """The palette's Theme command: its own palette of themes, closing once as well."""
         from textual.theme import ThemeProvider
 
-        from tui.widgets.modal import Palette
+        from ml101.tui.widgets.modal import Palette
 
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_help(self) -> None:
-        from tui.widgets.dialogs import HelpScreen
+        from ml101.tui.widgets.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -221,7 +221,7 @@ class ML101App(App):
 
     # presets ------------------------------------------------------------------------------------------
     def action_presets(self) -> None:
-        from tui.widgets.presets_menu import PresetsMenu
+        from ml101.tui.widgets.presets_menu import PresetsMenu
 
         if not isinstance(self.screen, PresetsMenu):
             self.push_screen(PresetsMenu(), self._preset_chosen)
@@ -232,7 +232,7 @@ class ML101App(App):
 
     async def action_preset(self, name: str) -> None:
         """A Train screen preset (shown there), or notebook-poison/-steal in the attack lab."""
-        from tui.widgets.presets_menu import ATTACK_NOTEBOOKS
+        from ml101.tui.widgets.presets_menu import ATTACK_NOTEBOOKS
 
         if name in ATTACK_NOTEBOOKS:
             if await self.action_mode("attack"):
@@ -273,8 +273,8 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
     variables when not given), which win over the defaults: language from the locale, the quick preset.
     A bad preset name or file on the command line raises SpecError before the screen opens: the CLI
     prints it in one line. A theme picked in the app (command palette: Theme) is saved for next time."""
-    from engine.spec import preset as preset_experiment
-    from tui.settings import load_settings, save_settings
+    from ml101.engine.spec import preset as preset_experiment
+    from ml101.tui.settings import load_settings, save_settings
 
     settings = settings or load_settings()
     set_language(lang or settings.language or None)
@@ -283,7 +283,7 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
         exp = exp.with_changes(threads=settings.threads)
     trainer = None
     if load:
-        from engine.store import load_experiment
+        from ml101.engine.store import load_experiment
 
         trainer = load_experiment(load)
         exp = trainer.exp
@@ -307,7 +307,7 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
                 save_settings(replace(saved, theme=app.theme))
             except OSError:
                 pass  # a read-only config folder: the theme is simply not remembered
-    from tui.fast_exit import exit_now_if_torch
+    from ml101.tui.fast_exit import exit_now_if_torch
 
     code = 0 if crashed is None else 1
     exit_now_if_torch(app, code)  # with PyTorch loaded, Python's teardown alone would take over a second

@@ -18,13 +18,13 @@ import numpy as np
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
-from engine.attacks.lab import recipe, workshop_split
-from engine.data import MOONS_WINDOW
-from engine.errors import SpecError
-from engine.spec import Experiment
-from engine.stacked import Cancelled
-from tui.messages import Points
-from tui.widgets.attack_setup import AttackSettings
+from ml101.engine.attacks.lab import recipe, workshop_split
+from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import Experiment
+from ml101.engine.stacked import Cancelled
+from ml101.tui.messages import Points
+from ml101.tui.widgets.attack_setup import AttackSettings
 
 GRID = (160, 120)  # pixels of every map grid: as fine as a 120×40 terminal shows, 4:3 like the window
 PROGRESS_SECONDS = 0.1
@@ -106,7 +106,7 @@ def run_job(job: Job, on_progress=None, should_cancel=None) -> RunResult | Curve
     s = job.settings
     options = dict(seeds=job.seeds, exp=job.exp, on_progress=on_progress, should_cancel=should_cancel)
     if s.attack == "poison":
-        from engine.attacks.poison_lab import poison_run, poison_sweep
+        from ml101.engine.attacks.poison_lab import poison_run, poison_sweep
 
         options["defense"] = s.defense
         if job.kind == "curve":
@@ -114,8 +114,8 @@ def run_job(job: Job, on_progress=None, should_cancel=None) -> RunResult | Curve
         amount = dict(count=s.count) if s.uses_count else dict(fraction=s.fraction)
         point = poison_run(s.poison_strategy, **amount, **options)
         return RunResult(s, point.to_dict(), poison_pictures(point.example))
-    from engine.attacks.steal import steal_run, steal_sweep
-    from engine.victim import load_victim
+    from ml101.engine.attacks.steal import steal_run, steal_sweep
+    from ml101.engine.victim import load_victim
 
     victim = load_victim()
     options.update(output=s.output, victim=victim)

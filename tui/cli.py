@@ -12,9 +12,8 @@ import os
 import re
 import sys
 
-import engine  # noqa: F401 — sets one BLAS thread per process before NumPy loads
-from engine.errors import SpecError
-from tui import cli_output
+from ml101.engine.errors import SpecError
+from ml101.tui import cli_output
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMAND_OPTIONS = {"train": ("preset", "load"), "attack": ("preset",)}  # the app's options a command has too
@@ -75,10 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--load", dest="app_load", metavar="FILE", help="experiment file to open the app with")
     add_memory_limit(parser)
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
-    from tui import cli_train
+    from ml101.tui import cli_train
 
     cli_train.add_parser(commands)
-    for module_name in ("tui.cli_attack", "tui.cli_bench"):
+    for module_name in ("ml101.tui.cli_attack", "ml101.tui.cli_bench"):
         module = _optional_module(module_name)
         if module is not None:
             module.add_parser(commands)
@@ -98,11 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "memory_limit", None) is not None:
-            from engine import budget
+            from ml101.engine import budget
 
             budget.set_limit(args.memory_limit)
         if args.command is None:
-            from tui.app import run_app
+            from ml101.tui.app import run_app
 
             if args.app_preset is not None and args.app_load is not None:
                 raise SpecError("--preset", "cannot be used with --load: the file brings its own settings")
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except SpecError as exc:
         where = exc.field if exc.field.startswith("ml101") else f"ml101: {flag_name(exc.field)}"
-        from engine.safe_text import printable  # a typed or loaded value may hold escapes or be 100 000 long
+        from ml101.engine.safe_text import printable  # a typed or loaded value may hold escapes or be 100 000 long
 
         print(printable(f"{where}: {exc.message}", 600), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -135,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         if os.environ.get("ML101_DEBUG"):
             raise
-        from engine.safe_text import printable
-        from tui import crash  # the same log as the app's, so one report has the whole traceback
+        from ml101.engine.safe_text import printable
+        from ml101.tui import crash  # the same log as the app's, so one report has the whole traceback
 
         log = crash.write_log(exc)
         print(f"ml101: internal error ({crash.what(exc)}); the details are in {printable(log) if log else 'no file'}"

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 POISON_STRATEGIES = "last|random|class|boundary|cluster|target|backdoor"
 STEAL_STRATEGIES = "train|data|uniform|active"
@@ -63,7 +63,7 @@ def _common(p, swept: str) -> None:
     p.add_argument("--device", default="auto", metavar="NAME", help="auto|cpu|cuda (auto: a GPU when present)")
     p.add_argument("--threads", metavar="N", help="CPU threads (default: 1 for a few models, more for sweeps)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    from tui.cli import add_memory_limit
+    from ml101.tui.cli import add_memory_limit
 
     add_memory_limit(p)
 
@@ -87,7 +87,7 @@ def _float(flag: str, text: str) -> float:
 
 
 def _list(flag: str, text: str, parse) -> list:
-    from engine.budget import check_sweep_length
+    from ml101.engine.budget import check_sweep_length
 
     items = [part for part in str(text).split(",") if part.strip()]
     if not items:
@@ -98,7 +98,7 @@ def _list(flag: str, text: str, parse) -> list:
 
 def _fraction(flag: str, text: str) -> float:
     """One value of --fractions, checked as --fraction is but named as the list."""
-    from engine.attacks.poison import check_fraction
+    from ml101.engine.attacks.poison import check_fraction
 
     value = _float(flag, text)
     try:
@@ -139,7 +139,7 @@ def _check_steal_flags(args) -> None:
 
 def _training(args):
     """The training recipe and run options the shared flags describe."""
-    from engine.attacks.lab import DEFAULT_SEEDS, recipe
+    from ml101.engine.attacks.lab import DEFAULT_SEEDS, recipe
 
     changes = {"device": args.device}
     if str(args.device).strip().lower() == "cuda":
@@ -159,7 +159,7 @@ def _training(args):
 def _check_cuda() -> None:
     """Before any data is made: a GPU that is not there is one line, not a traceback after the set-up."""
     try:
-        from engine.stacked import pick_device
+        from ml101.engine.stacked import pick_device
 
         pick_device("cuda")  # a SpecError naming --device when torch sees no CUDA GPU
     except ImportError:
@@ -168,9 +168,9 @@ def _check_cuda() -> None:
 
 # running -------------------------------------------------------------------------------------------------
 def run_poison(args) -> int:
-    from engine.attacks import defend
-    from engine.attacks.poison import check_strategy
-    from engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
+    from ml101.engine.attacks import defend
+    from ml101.engine.attacks.poison import check_strategy
+    from ml101.engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
 
     check_strategy(args.strategy)
     defend.check_defense(args.defense)
@@ -196,8 +196,8 @@ def run_poison(args) -> int:
 
 
 def run_steal(args) -> int:
-    from engine.attacks.steal import SWEEP_BUDGETS, check_strategy, steal_run, steal_sweep
-    from engine.victim import DEFAULT_NOISE, check_output
+    from ml101.engine.attacks.steal import SWEEP_BUDGETS, check_strategy, steal_run, steal_sweep
+    from ml101.engine.victim import DEFAULT_NOISE, check_output
 
     check_strategy(args.strategy)
     check_output(args.output)
@@ -223,7 +223,7 @@ def _with_progress(args, work):
         return work(), time.perf_counter() - start
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from tui.cli_output import console
+    from ml101.tui.cli_output import console
 
     columns = (TextColumn(f"{args.attack} {args.strategy}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
                TimeRemainingColumn())

@@ -63,11 +63,11 @@ def say(message: str) -> None:
 
 def run(args) -> int:
     if args.gpu and args.only:
-        from engine.errors import SpecError
+        from ml101.engine.errors import SpecError
 
         raise SpecError("--only", "cannot be used with --gpu, which measures the GPU part only")
     if args.gpu:
-        from engine.bench_gpu import gpu_figures
+        from ml101.engine.bench_gpu import gpu_figures
 
         figures, problems = gpu_figures(quick=args.quick, progress=say), {}
     else:
@@ -122,7 +122,7 @@ def measure(plan: dict, quick: bool, only: tuple[str, ...] | None = None) -> tup
 
 
 def training_speed(plan: dict) -> dict:
-    from engine.bench_training import steps_per_second
+    from ml101.engine.bench_training import steps_per_second
 
     best = steps_per_second(plan["epochs"], plan["rounds"], progress=say)
     fastest = max(best["numpy"], best["torch"])
@@ -141,7 +141,7 @@ def training_speed(plan: dict) -> dict:
 
 
 def time_to_97(plan: dict) -> dict:
-    from engine.bench_training import seconds_to_accuracy
+    from ml101.engine.bench_training import seconds_to_accuracy
 
     runs = [seconds_to_accuracy() for _ in range(plan["to_97_repeats"])]
     if any("seconds_to_97" not in r for r in runs):
@@ -156,7 +156,7 @@ def time_to_97(plan: dict) -> dict:
 
 
 def sweep() -> dict | str:
-    from engine import bench_sweep
+    from ml101.engine import bench_sweep
 
     if not bench_sweep.available():
         return "not built yet (engine/attacks/poison_lab.py)"
@@ -165,7 +165,7 @@ def sweep() -> dict | str:
 
 
 def app_start(plan: dict) -> dict:
-    from tui.bench.terminal import first_frame, memory_with_torch
+    from ml101.tui.bench.terminal import first_frame, memory_with_torch
 
     starts = []
     for i in range(plan["first_frames"]):
@@ -177,11 +177,11 @@ def app_start(plan: dict) -> dict:
 
 
 def app_training(plan: dict) -> dict:
-    from engine.bench_training import backend_steps_per_second
-    from engine.spec import preset
-    from engine.store import save_experiment
-    from engine.trainer import Trainer
-    from tui.bench.terminal import training_session
+    from ml101.engine.bench_training import backend_steps_per_second
+    from ml101.engine.spec import preset
+    from ml101.engine.store import save_experiment
+    from ml101.engine.trainer import Trainer
+    from ml101.tui.bench.terminal import training_session
 
     with tempfile.TemporaryDirectory(prefix="ml101-bench-") as folder:
         path = os.path.join(folder, "endless.npz")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine.errors import SpecError
-from engine.safe_text import printable
-from engine.safe_write import check_target
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.engine.safe_write import check_target
 
 FLAGS = {"save": "--save", "export_csv": "--export-csv", "export_npz": "--export-npz",
          "export_torch": "--export-torch"}
@@ -45,8 +45,8 @@ def check_outputs(args) -> dict[str, Path]:
 
 
 def _writer(name: str):
-    from engine import export
-    from engine.store import save_experiment
+    from ml101.engine import export
+    from ml101.engine.store import save_experiment
 
     return {"save": save_experiment, "export_csv": export.export_history_csv,
             "export_npz": export.export_weights_npz, "export_torch": export.export_torch}[name]
@@ -78,7 +78,7 @@ def write_outputs(args, outputs: dict[str, Path], trainer, result: dict) -> tupl
             real, typed = rescued, str(rescued)
         result[RESULT_KEYS[name]] = typed
         if name == "save":
-            from tui.settings import remember_experiment
+            from ml101.tui.settings import remember_experiment
 
             notes += [f"ml101: note: {note}" for note in remember_experiment(real)]
     return lines, notes

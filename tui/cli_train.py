@@ -7,8 +7,8 @@ import math
 import sys
 import time
 
-from engine.errors import SpecError
-from engine.safe_text import printable
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
 
 # flag → engine setting; values stay text here so that the engine's rules word every error.
 SETTING_FLAGS = {
@@ -38,7 +38,7 @@ def add_parser(commands) -> None:
     p.add_argument("--export-npz", metavar="FILE", help="write the trained weights as .npz")
     p.add_argument("--export-torch", metavar="FILE", help="write the weights as a PyTorch state_dict (.pt)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a progress bar")
-    from tui.cli import add_memory_limit
+    from ml101.tui.cli import add_memory_limit
 
     add_memory_limit(p)
     p.set_defaults(run=run)
@@ -47,7 +47,7 @@ def add_parser(commands) -> None:
 def _given_settings(args) -> dict:
     changes = {field: getattr(args, field) for field in SETTING_FLAGS if getattr(args, field) is not None}
     if "activations" in changes and "," not in changes["activations"]:
-        from engine.spec import parse_layers, preset
+        from ml101.engine.spec import parse_layers, preset
 
         base = preset(args.preset or "quick")
         width = len(parse_layers(changes["layers"])) if "layers" in changes else len(base.layers)
@@ -57,15 +57,15 @@ def _given_settings(args) -> dict:
 
 def build_trainer(args):
     """The trainer the flags describe: a preset (or a saved file) with the given settings on top."""
-    from engine.spec import preset
-    from engine.trainer import Trainer
-    from tui.cli_train_flags import check_after, check_before
+    from ml101.engine.spec import preset
+    from ml101.engine.trainer import Trainer
+    from ml101.tui.cli_train_flags import check_after, check_before
 
     changes = _given_settings(args)
     check_before(args, changes)  # flags that would be ignored, or would undo another flag, are refused
     given = dict(changes)
     if args.load:
-        from engine.store import load_experiment
+        from ml101.engine.store import load_experiment
 
         trainer = load_experiment(args.load)
         # With --load, --epochs counts the epochs to add; validated like any other --epochs.
@@ -92,7 +92,7 @@ def _check_batch(trainer):
 
 
 def run(args) -> int:
-    from tui.cli_outputs import check_outputs, write_outputs
+    from ml101.tui.cli_outputs import check_outputs, write_outputs
 
     if args.load is not None and not args.load.strip():
         raise SpecError("--load", "needs a file name")
@@ -148,7 +148,7 @@ def _train_with_progress(trainer, epochs: int) -> None:
         TextColumn("loss {task.fields[loss]}  test acc {task.fields[acc]}"),
         TimeRemainingColumn(),
     )
-    from tui.cli_output import console
+    from ml101.tui.cli_output import console
 
     with Progress(*columns, console=console(), transient=False, refresh_per_second=5) as progress:
         task = progress.add_task("train", total=epochs, loss="-", acc="-")

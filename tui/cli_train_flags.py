@@ -5,8 +5,8 @@ Such a command is refused, exit 2, with one line naming both flags.
 
 from __future__ import annotations
 
-from engine.errors import SpecError
-from engine.spec import LIVE_SAFE
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import LIVE_SAFE
 
 # what a loaded run can take and keep its weights: the engine's live-safe settings (see Trainer.change)
 KEEPS_THE_MODEL = sorted(LIVE_SAFE)
@@ -14,7 +14,7 @@ GENERATOR_ONLY = ("samples", "noise", "data_seed")  # a CSV file brings its own 
 
 
 def _flag(field: str) -> str:
-    from tui.cli import flag_name
+    from ml101.tui.cli import flag_name
 
     return flag_name(field)
 

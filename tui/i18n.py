@@ -13,10 +13,10 @@ from dataclasses import replace
 
 from textual.binding import Binding
 
-from engine.budget import MemoryBudgetError, human
-from engine.errors import SpecError
-from engine.spec import RULES
-from tui.i18n_strings import STRINGS
+from ml101.engine.budget import MemoryBudgetError, human
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import RULES
+from ml101.tui.i18n_strings import STRINGS
 
 LANGUAGES = tuple(STRINGS)
 _language = "en"

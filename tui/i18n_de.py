@@ -177,7 +177,9 @@ DE = {
     "undo.too_big": "Epoch {epoch} nicht für z gemerkt: zwei so große Läufe sprengen das Limit.",
     "undo.nothing": "Nichts zurückzuholen: z nimmt Neustart, neue Daten oder Vorlage zurück.",
     "key.restore": "Lauf zurückholen",
-    "keyhelp.restore": "r, d, Vorlage oder neues Modell rückgängig: der Lauf davor kommt zurück (z noch einmal tauscht)",
+    "keyhelp.restore": (
+        "r, d, Vorlage oder neues Modell rückgängig: der Lauf davor kommt zurück (z noch einmal tauscht)"
+    ),
     "msg.csv_no_new_data": "CSV-Daten kann man nicht neu würfeln: wähle unter Daten einen Generator.",
     "msg.plot_accuracy": "Kurven: Genauigkeit (1.0 = alles richtig). a: zurück zum Fehler.",
     "msg.plot_loss": "Die Kurven zeigen den Fehler (kleiner ist besser). a: Genauigkeit.",

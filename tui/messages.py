@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 from textual.message import Message
 
-from engine.spec import Experiment
-from engine.trainer import Metrics
+from ml101.engine.spec import Experiment
+from ml101.engine.trainer import Metrics
 
 
 @dataclass(frozen=True)

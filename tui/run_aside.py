@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from engine.budget import BASE_BYTES, limit, training_bytes
-from engine.trainer import Trainer
+from ml101.engine.budget import BASE_BYTES, limit, training_bytes
+from ml101.engine.trainer import Trainer
 
 
 @dataclass

@@ -23,12 +23,12 @@ import traceback
 import numpy as np
 from textual.worker import Worker, get_current_worker
 
-from engine import data_edit
-from engine.errors import SpecError
-from engine.history import COLUMNS
-from engine.spec import Experiment
-from engine.trainer import Trainer
-from tui.messages import (
+from ml101.engine import data_edit
+from ml101.engine.errors import SpecError
+from ml101.engine.history import COLUMNS
+from ml101.engine.spec import Experiment
+from ml101.engine.trainer import Trainer
+from ml101.tui.messages import (
     DataEdited,
     FileDone,
     MapView,
@@ -41,7 +41,7 @@ from tui.messages import (
     TrainingFailed,
     TrainingState,
 )
-from tui.run_aside import Run, SetAside, before_change
+from ml101.tui.run_aside import Run, SetAside, before_change
 
 CHUNK_SECONDS = 0.05
 SNAPSHOT_SECONDS = 0.1
@@ -235,8 +235,8 @@ class _TrainingLoop:
 
     # files and hand edits -------------------------------------------------------------------------------
     def _file(self, action: str, path: str, kind: str | None = None) -> None:
-        from engine import export
-        from engine.store import load_experiment, save_experiment
+        from ml101.engine import export
+        from ml101.engine.store import load_experiment, save_experiment
 
         try:
             if action == "open":

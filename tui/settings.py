@@ -21,10 +21,10 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from engine.errors import SpecError
-from engine.safe_text import printable
-from engine.store import atomic_write
-from engine.user_files import read_bounded
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.engine.store import atomic_write
+from ml101.engine.user_files import read_bounded
 
 # The themes worth suggesting; any theme Textual ships is accepted.
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox", "monokai", "dracula")
@@ -79,7 +79,7 @@ def config_path() -> Path:
 
 
 def allowed(name: str) -> str:
-    from engine.spec import PRESETS
+    from ml101.engine.spec import PRESETS
 
     return {"language": "en, de", "theme": ", ".join(THEMES) + ", …", "preset": ", ".join(PRESETS),
             "threads": "1–64"}[name]
@@ -89,7 +89,7 @@ def _checked(name: str, value) -> object:
     """The value as the app uses it; ValueError when it is not allowed."""
     from textual.theme import BUILTIN_THEMES
 
-    from engine.spec import PRESETS
+    from ml101.engine.spec import PRESETS
 
     if name == "threads":
         if isinstance(value, bool) or isinstance(value, float):  # TOML true/2.5 are not a thread count
@@ -142,7 +142,7 @@ def load_settings(path: Path | None = None, env=None) -> Settings:
 
 
 def _why_unreadable(exc: BaseException) -> str:
-    from engine.user_files import TooBig
+    from ml101.engine.user_files import TooBig
 
     if isinstance(exc, TooBig):
         return f"bigger than {MAX_OWN_FILE_BYTES // 1024} KiB, so not a settings file"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 DEFENSES = ("none", "knn", "loss", "early")
 DEFAULT_K = 10

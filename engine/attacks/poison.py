@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import SpecError
+from ml101.engine.errors import SpecError
 
 STRATEGIES = ("last", "random", "class", "boundary", "cluster", "target", "backdoor")
 # What each strategy shows best when no fraction is given: the notebook's 50 %, a visible dent, a few points.
@@ -192,6 +192,6 @@ def poison(
 
 
 def _window_of(X: np.ndarray) -> tuple[float, float, float, float]:
-    from engine.data import window_around
+    from ml101.engine.data import window_around
 
     return window_around(X)

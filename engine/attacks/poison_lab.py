@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import budget
-from engine.attacks import defend
-from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
-from engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
-from engine.data import MOONS_WINDOW, Split
-from engine.frozen_net import FrozenNet
-from engine.spec import Experiment
-from engine.stacked import CancelCheck, Progress
+from ml101.engine import budget
+from ml101.engine.attacks import defend
+from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
+from ml101.engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
+from ml101.engine.data import MOONS_WINDOW, Split
+from ml101.engine.frozen_net import FrozenNet
+from ml101.engine.spec import Experiment
+from ml101.engine.stacked import CancelCheck, Progress
 
 SWEEP_FRACTIONS = tuple(round(0.1 * i, 1) for i in range(11))
 
@@ -212,7 +212,7 @@ def poison_sweep(
 def poison_run(strategy: str, fraction: float | None = None, **options) -> PoisonPoint:
     """One fraction (or `count=`) of one strategy: the same as a sweep of one point."""
     if fraction is None and options.get("count") is None:
-        from engine.attacks.poison import DEFAULT_COUNT, DEFAULT_FRACTION
+        from ml101.engine.attacks.poison import DEFAULT_COUNT, DEFAULT_FRACTION
 
         check_strategy(strategy)
         if strategy in DEFAULT_COUNT:

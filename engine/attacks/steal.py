@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import budget as memory
-from engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
-from engine.data import MOONS_WINDOW, Split, moons
-from engine.errors import SpecError
-from engine.frozen_net import FrozenNet, grid_points
-from engine.spec import Experiment
-from engine.stacked import CancelCheck, Progress, Stack
-from engine.victim import DEFAULT_NOISE, QueryAPI, Victim, check_output, load_victim
+from ml101.engine import budget as memory
+from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
+from ml101.engine.data import MOONS_WINDOW, Split, moons
+from ml101.engine.errors import SpecError
+from ml101.engine.frozen_net import FrozenNet, grid_points
+from ml101.engine.spec import Experiment
+from ml101.engine.stacked import CancelCheck, Progress, Stack
+from ml101.engine.victim import DEFAULT_NOISE, QueryAPI, Victim, check_output, load_victim
 
 STRATEGIES = ("train", "data", "uniform", "active")
 SWEEP_BUDGETS = (10, 25, 50, 100, 250, 500, 900)

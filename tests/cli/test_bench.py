@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from tui.bench.terminal import EPOCH, ESCAPES, percentile
+from ml101.tui.bench.terminal import EPOCH, ESCAPES, percentile
 
-ML101 = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+ML101 = [sys.executable, "-c", "import sys; from ml101.tui.cli import main; sys.exit(main())"]
 
 FIGURES = [
     # training speed, side by side, and the ratios

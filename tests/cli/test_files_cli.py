@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.store import load_experiment
+from ml101.engine.store import load_experiment
 
 ROOT = Path(__file__).parents[2]
 
@@ -52,7 +52,7 @@ def test_tilde_is_the_home_folder_for_save_and_load(tmp_path):
     env.pop("ML101_DEBUG", None)
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "tui.cli", "train", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "ml101.tui.cli", "train", *args], capture_output=True, text=True,
                               timeout=120, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL)
 
     saved = run(*FAST, "--save=~/x.npz", "--json")
@@ -143,10 +143,10 @@ def _disk_full_for(monkeypatch, module, name: str, victim: str):
 
 
 def test_a_failed_export_after_a_good_save_keeps_the_save_and_prints_the_json(in_process, monkeypatch, capsys):
-    import engine.export
-    from tui.cli import main
+    import ml101.engine.export
+    from ml101.tui.cli import main
 
-    _disk_full_for(monkeypatch, engine.export, "export_history_csv", "curves.csv")
+    _disk_full_for(monkeypatch, ml101.engine.export, "export_history_csv", "curves.csv")
     code = main(["train", *FAST, "--save", "run.npz", "--export-csv", "curves.csv", "--json"])
     out, err = capsys.readouterr()
     assert code == 2
@@ -161,16 +161,16 @@ def test_a_failed_export_after_a_good_save_keeps_the_save_and_prints_the_json(in
 
 
 def test_a_save_that_fails_after_training_is_written_to_the_rescue_folder(in_process, monkeypatch, capsys):
-    import engine.store
-    from tui.cli import main
+    import ml101.engine.store
+    from ml101.tui.cli import main
 
-    _disk_full_for(monkeypatch, engine.store, "save_experiment", "run.npz")
+    _disk_full_for(monkeypatch, ml101.engine.store, "save_experiment", "run.npz")
     code = main(["train", *FAST, "--save", "run.npz", "--json"])
     out, err = capsys.readouterr()
     assert code == 2 and "--save: cannot write run.npz (No space left on device); written to " in err
     rescued = json.loads(out)["saved"]
     assert load_experiment(rescued).epoch == 20
-    from tui.settings import recent_experiments
+    from ml101.tui.settings import recent_experiments
 
     assert recent_experiments() == [rescued]
 
@@ -184,13 +184,13 @@ def test_a_fifo_to_read_is_refused_at_once(ml101, refused, tmp_path, flag, name,
 
 
 def test_ctrl_c_while_saving_still_prints_the_result(in_process, monkeypatch, capsys):
-    import engine.store
-    from tui.cli import main
+    import ml101.engine.store
+    from ml101.tui.cli import main
 
     def interrupted(path, trainer):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine.store, "save_experiment", interrupted)
+    monkeypatch.setattr(ml101.engine.store, "save_experiment", interrupted)
     code = main(["train", *FAST, "--save", "run.npz", "--export-csv", "c.csv", "--json"])
     out, err = capsys.readouterr()
     assert code == 2 and json.loads(out)["epochs"] == 20

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from engine.attacks import defend
-from engine.attacks.lab import workshop_split
-from engine.attacks.poison import STRATEGIES, empty_spot, poison
-from engine.data import MOONS_WINDOW
-from engine.errors import SpecError
+from ml101.engine.attacks import defend
+from ml101.engine.attacks.lab import workshop_split
+from ml101.engine.attacks.poison import STRATEGIES, empty_spot, poison
+from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.errors import SpecError
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,17 @@
 import numpy as np
 import pytest
 
-from engine.attacks.lab import recipe, workshop_split
-from engine.attacks.steal import (
+from ml101.engine.attacks.lab import recipe, workshop_split
+from ml101.engine.attacks.steal import (
     ACTIVE_START,
     SWEEP_BUDGETS,
     query_points,
     steal_run,
     steal_sweep,
 )
-from engine.data import MOONS_WINDOW
-from engine.errors import SpecError
-from engine.stacked import Cancelled
+from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.errors import SpecError
+from ml101.engine.stacked import Cancelled
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.attacks.lab import workshop_split
-from engine.data import MOONS_WINDOW
-from engine.errors import SpecError
-from engine.frozen_net import grid_points
-from engine.victim import QueryAPI, QueryLimitExceeded, asset_path, load_victim
+from ml101.engine.attacks.lab import workshop_split
+from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.errors import SpecError
+from ml101.engine.frozen_net import grid_points
+from ml101.engine.victim import QueryAPI, QueryLimitExceeded, asset_path, load_victim
 
 ROOT = Path(__file__).resolve().parents[2]
 

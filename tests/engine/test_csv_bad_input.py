@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.csv_data import MAX_ROWS, load_csv, parse_csv
-from engine.errors import SpecError
+from ml101.engine.csv_data import MAX_ROWS, load_csv, parse_csv
+from ml101.engine.errors import SpecError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
@@ -90,9 +90,9 @@ def test_a_read_error_is_reported_not_raised(tmp_path, monkeypatch):
     def refuse(fd, n):
         raise PermissionError(13, "Permission denied")
 
-    import engine.user_files
+    import ml101.engine.user_files
 
-    monkeypatch.setattr(engine.user_files.os, "read", refuse)
+    monkeypatch.setattr(ml101.engine.user_files.os, "read", refuse)
     with pytest.raises(SpecError, match=r"secret.csv: cannot be read \(Permission denied\)"):
         load_csv(path)
 

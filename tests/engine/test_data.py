@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from engine.data import GENERATORS, generate, moons, split
-from engine.errors import SpecError
+from ml101.engine.data import GENERATORS, generate, moons, split
+from ml101.engine.errors import SpecError
 
 
 def test_moons_are_the_workshop_points():

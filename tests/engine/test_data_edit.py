@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.data_edit import add_point, delete_nearest, flip_nearest
-from engine.errors import SpecError
-from engine.spec import preset
-from engine.store import load_experiment, npz_bytes, save_experiment
-from engine.trainer import Trainer
+from ml101.engine.data_edit import add_point, delete_nearest, flip_nearest
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import preset
+from ml101.engine.store import load_experiment, npz_bytes, save_experiment
+from ml101.engine.trainer import Trainer
 
 
 @pytest.fixture

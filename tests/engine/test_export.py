@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from engine.export import export_history_csv, export_torch, export_weights_npz, load_torch_state
-from engine.spec import preset
-from engine.trainer import Trainer
+from ml101.engine.export import export_history_csv, export_torch, export_weights_npz, load_torch_state
+from ml101.engine.spec import preset
+from ml101.engine.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_state_dict_drives_a_plain_sequential_to_the_same_predictions(trained, t
 def test_a_pickled_object_is_not_a_state_dict(tmp_path):
     import pickle
 
-    from engine.errors import SpecError
+    from ml101.engine.errors import SpecError
 
     marker = tmp_path / "ran"
 

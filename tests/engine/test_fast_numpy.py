@@ -5,10 +5,10 @@ import itertools
 import numpy as np
 import pytest
 
-from engine.fast_numpy import FastNumpyNet
-from engine.numpy_net import NumpyNet, init_params
-from engine.spec import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Experiment, preset
-from engine.trainer import Trainer
+from ml101.engine.fast_numpy import FastNumpyNet
+from ml101.engine.numpy_net import NumpyNet, init_params
+from ml101.engine.spec import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Experiment, preset
+from ml101.engine.trainer import Trainer
 
 # the workshop net on fewer points; lr 0.003 keeps every combination out of chaotic regimes, where any two
 # correct implementations drift apart after a few steps (RMSprop with mse at lr 0.01 does so even in float64)
@@ -129,7 +129,7 @@ def test_trainer_behaves_the_same_on_either_net():
 
 def test_drawing_maps_of_many_sizes_keeps_memory_bounded():
     # the app asks for a new grid size whenever the terminal is resized; buffers for old sizes must go
-    from engine.fast_numpy import SCRATCH_BYTES, _nbytes
+    from ml101.engine.fast_numpy import SCRATCH_BYTES, _nbytes
 
     t = Trainer(BASE)
     for width in range(40, 400, 20):

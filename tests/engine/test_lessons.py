@@ -1,8 +1,8 @@
 import pytest
 
-from engine.lessons import load_lessons, render
-from engine.spec import preset
-from engine.trainer import Metrics
+from ml101.engine.lessons import load_lessons, render
+from ml101.engine.spec import preset
+from ml101.engine.trainer import Metrics
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -10,9 +10,9 @@ import tracemalloc
 
 import numpy as np
 
-from engine.history import History
-from engine.spec import Experiment
-from engine.trainer import Trainer
+from ml101.engine.history import History
+from ml101.engine.spec import Experiment
+from ml101.engine.trainer import Trainer
 
 
 def test_a_million_epochs_of_history_stay_bounded_and_evenly_spread():

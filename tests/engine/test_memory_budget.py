@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import budget
-from engine.budget import MemoryBudgetError, parse_size
-from engine.errors import SpecError
-from engine.spec import Experiment, preset
-from engine.trainer import Trainer
+from ml101.engine import budget
+from ml101.engine.budget import MemoryBudgetError, parse_size
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import Experiment, preset
+from ml101.engine.trainer import Trainer
 
 ROOT = Path(__file__).parents[2]
 WIDE = ",".join(["256"] * 8)
@@ -105,7 +105,7 @@ def test_a_big_set_is_evaluated_in_chunks_with_the_same_numbers(monkeypatch):
     exp = Experiment().with_changes(samples=6000, layers="16,16", epochs=1, reg="l2", reg_rate=0.01, dtype="float64")
     whole = Trainer(exp)
     whole.run(3)
-    monkeypatch.setattr("engine.trainer.eval_chunk", lambda exp: 1024)  # 5400 points → 6 chunks
+    monkeypatch.setattr("ml101.engine.trainer.eval_chunk", lambda exp: 1024)  # 5400 points → 6 chunks
     chunked = Trainer(exp)
     chunked.run(3)
     a, b = whole.metrics(), chunked.metrics()
@@ -116,7 +116,7 @@ def test_a_big_set_is_evaluated_in_chunks_with_the_same_numbers(monkeypatch):
 
 
 def test_a_sweep_of_1000_fractions_is_refused_before_any_training():
-    from engine.attacks.poison_lab import poison_sweep
+    from ml101.engine.attacks.poison_lab import poison_sweep
 
     with pytest.raises(SpecError) as caught:
         poison_sweep("random", [i / 1000 for i in range(1000)], seeds=1)
@@ -124,8 +124,8 @@ def test_a_sweep_of_1000_fractions_is_refused_before_any_training():
 
 
 def test_a_stack_too_big_for_the_budget_is_refused_naming_the_models():
-    from engine.attacks.lab import recipe
-    from engine.attacks.poison_lab import poison_sweep
+    from ml101.engine.attacks.lab import recipe
+    from ml101.engine.attacks.poison_lab import poison_sweep
 
     with pytest.raises(MemoryBudgetError) as caught:
         poison_sweep("random", [0.1 * i for i in range(1, 11)], seeds=20, exp=recipe(layers=WIDE, epochs=1))
@@ -148,9 +148,9 @@ def test_the_widest_full_batch_the_budget_allows_really_fits(dtype):
     # the most points 8 layers of 256 may train on in one full batch under the default limit
     found = _peak(f"""
 from dataclasses import replace
-from engine import budget
-from engine.spec import Experiment
-from engine.trainer import Trainer
+from ml101.engine import budget
+from ml101.engine.spec import Experiment
+from ml101.engine.trainer import Trainer
 exp = Experiment().with_changes(layers="{WIDE}", dtype="{dtype}", test_fraction=0.1)
 lo, hi = 10, 100_000
 while lo < hi:  # replace(): unchecked, so that the search may step over the limit

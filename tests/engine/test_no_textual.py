@@ -2,12 +2,12 @@ import pkgutil
 import subprocess
 import sys
 
-import engine
+import ml101.engine
 
 
 def test_engine_imports_without_textual():
-    modules = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")]
-    assert "engine.trainer" in modules and "engine.numpy_net" in modules
+    modules = [m.name for m in pkgutil.walk_packages(ml101.engine.__path__, "ml101.engine.")]
+    assert "ml101.engine.trainer" in modules and "ml101.engine.numpy_net" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -20,7 +20,7 @@ def test_engine_imports_without_textual():
 
 def test_numpy_backend_does_not_import_torch():
     code = (
-        "import sys\nfrom engine.trainer import Trainer\nfrom engine.spec import preset\n"
+        "import sys\nfrom ml101.engine.trainer import Trainer\nfrom ml101.engine.spec import preset\n"
         "t = Trainer(preset('quick')); t.run(2)\nprint('torch' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.spec import preset
-from engine.trainer import Trainer
+from ml101.engine.spec import preset
+from ml101.engine.trainer import Trainer
 
 
 @pytest.mark.slow

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.csv_data import parse_csv
-from engine.errors import SpecError
-from engine.spec import FIELD_NAMES, Experiment
+from ml101.engine.csv_data import parse_csv
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import FIELD_NAMES, Experiment
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from engine.errors import SpecError
-from engine.safe_text import printable
-from engine.spec import preset
-from engine.store import load_experiment, npz_bytes, save_experiment
-from engine.trainer import Trainer
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.engine.spec import preset
+from ml101.engine.store import load_experiment, npz_bytes, save_experiment
+from ml101.engine.trainer import Trainer
 
 
 @pytest.mark.parametrize(("text", "shown"), [

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import SpecError
-from engine.safe_write import atomic_write, check_target
-from engine.spec import preset
-from engine.store import load_experiment, save_experiment
-from engine.trainer import Trainer
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_write import atomic_write, check_target
+from ml101.engine.spec import preset
+from ml101.engine.store import load_experiment, save_experiment
+from ml101.engine.trainer import Trainer
 
 
 def test_dev_null_itself_is_refused_and_stays_a_device():

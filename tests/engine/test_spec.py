@@ -1,7 +1,7 @@
 import pytest
 
-from engine.errors import SpecError
-from engine.spec import PRESETS, Experiment, preset
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import PRESETS, Experiment, preset
 
 BAD = [
     ("lr", 0), ("lr", -1), ("lr", "nan"), ("lr", "inf"), ("lr", 11), ("lr", "fast"),

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine.attacks.lab import recipe, workshop_split
-from engine.errors import SpecError
-from engine.stacked import Cancelled, train_stacked
-from engine.trainer import Trainer
+from ml101.engine.attacks.lab import recipe, workshop_split
+from ml101.engine.errors import SpecError
+from ml101.engine.stacked import Cancelled, train_stacked
+from ml101.engine.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.errors import SpecError
-from engine.spec import preset
-from engine.store import atomic_write, load_experiment, npz_bytes, read_npz, save_experiment
-from engine.trainer import Trainer
+from ml101.engine.errors import SpecError
+from ml101.engine.spec import preset
+from ml101.engine.store import atomic_write, load_experiment, npz_bytes, read_npz, save_experiment
+from ml101.engine.trainer import Trainer
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "models"
 ROOT = Path(__file__).parents[2]
@@ -223,9 +223,9 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, mon
 SAVER = """
 import sys
 from pathlib import Path
-from engine.spec import preset
-from engine.store import atomic_write, save_experiment
-from engine.trainer import Trainer
+from ml101.engine.spec import preset
+from ml101.engine.store import atomic_write, save_experiment
+from ml101.engine.trainer import Trainer
 
 # Two complete experiment files (epochs 1 and 2), written over each other as fast as the disk allows, so that
 # most of the time is spent inside the write and a kill lands mid-write.

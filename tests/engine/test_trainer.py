@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from engine.history import History
-from engine.spec import preset
-from engine.trainer import Trainer
+from ml101.engine.history import History
+from ml101.engine.spec import preset
+from ml101.engine.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui import i18n
+from ml101.tui import i18n
 
 
 @pytest.fixture(autouse=True)

@@ -15,12 +15,12 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import engine  # noqa: F401 — first: it sets one BLAS thread before NumPy loads, as the tests train with
+import ml101  # noqa: F401 — first: the package root sets one BLAS thread before NumPy loads, as the tests train with
 import numpy as np
 
-from tui.attack_worker import Job, Marks, Picture, RunResult
-from tui.messages import Points
-from tui.widgets.attack_setup import AttackSettings
+from ml101.tui.attack_worker import Job, Marks, Picture, RunResult
+from ml101.tui.messages import Points
+from ml101.tui.widgets.attack_setup import AttackSettings
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "attack"
 JOBS = {  # file name → the job whose result it holds: the lab's two notebook attacks, as `r`/Enter runs them
@@ -71,7 +71,7 @@ def _plain(value):
 
 
 def main() -> None:
-    from tui.attack_worker import run_job
+    from ml101.tui.attack_worker import run_job
 
     FOLDER.mkdir(parents=True, exist_ok=True)
     for name, job in JOBS.items():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from tui_helpers import screen_text, settled
 
-from tui import app as app_module
-from tui import cli, i18n
-from tui.settings import Settings, load_settings, save_settings
+from ml101.tui import app as app_module
+from ml101.tui import cli, i18n
+from ml101.tui.settings import Settings, load_settings, save_settings
 
 
 @pytest.fixture(autouse=True)
@@ -131,7 +131,7 @@ async def test_the_app_opens_in_each_suggested_theme(theme):
 
 
 def _quick():
-    from engine.spec import preset
+    from ml101.engine.spec import preset
 
     return preset("quick")
 

@@ -12,10 +12,10 @@ from textual.widgets import Select, Static
 from textual.widgets._select import SelectOverlay
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
-from tui.screens.learn import LearnScreen
-from tui.screens.train import TrainScreen
-from tui.widgets.dialogs import HelpScreen, binding_groups
-from tui.widgets.presets_menu import PresetsMenu
+from ml101.tui.screens.learn import LearnScreen
+from ml101.tui.screens.train import TrainScreen
+from ml101.tui.widgets.dialogs import HelpScreen, binding_groups
+from ml101.tui.widgets.presets_menu import PresetsMenu
 
 
 class FakeAttackScreen(Screen):
@@ -310,7 +310,7 @@ async def test_the_palette_finds_the_presets_menu_by_name():
 
 
 async def test_f8_opens_the_attack_lab_on_the_stealing_notebook():
-    attack = pytest.importorskip("tui.screens.attack")
+    attack = pytest.importorskip("ml101.tui.screens.attack")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)

@@ -6,9 +6,9 @@ import numpy as np
 from textual.app import App, ComposeResult
 from tui_helpers import screen_text
 
-from engine.data import MOONS_WINDOW
-from tui.messages import GridSizeChanged, Points
-from tui.widgets.boundary_map import LEVELS, BoundaryMap, map_area, quantize
+from ml101.engine.data import MOONS_WINDOW
+from ml101.tui.messages import GridSizeChanged, Points
+from ml101.tui.widgets.boundary_map import LEVELS, BoundaryMap, map_area, quantize
 
 
 class MapApp(App):

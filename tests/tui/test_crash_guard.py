@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from tui import app as app_module
-from tui import crash
-from tui.screens.train import TrainScreen
+from ml101.tui import app as app_module
+from ml101.tui import crash
+from ml101.tui.screens.train import TrainScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,9 +92,9 @@ def test_the_real_app_in_a_terminal_exits_1_without_a_traceback_on_screen(tmp_pa
     code = (
         "import sys\n"
         "from tests.tui.test_crash_guard import broken_step\n"
-        "from tui.screens.train import TrainScreen\n"
+        "from ml101.tui.screens.train import TrainScreen\n"
         "TrainScreen.action_step = broken_step\n"
-        "from tui.cli import main\n"
+        "from ml101.tui.cli import main\n"
         "sys.exit(main(['--lang', 'en']))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT), ML101_STATE_DIR=str(tmp_path / "state"), TERM="xterm-256color",
@@ -137,7 +137,7 @@ def read_until_exit(proc, leader: int, send: bytes) -> bytes:
 
 
 def test_a_bug_outside_the_screen_is_one_line_with_the_same_log_and_exit_1(monkeypatch, tmp_path, capsys):
-    from tui import cli
+    from ml101.tui import cli
 
     def broken_start(**_) -> int:
         raise RuntimeError("the settings reader broke")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from tui_helpers import make_app, screen_text, settled
 
-from engine.store import load_experiment
-from tui import i18n
-from tui.i18n_en import EN
-from tui.widgets.data_cursor import DataCursorMap
+from ml101.engine.store import load_experiment
+from ml101.tui import i18n
+from ml101.tui.i18n_en import EN
+from ml101.tui.widgets.data_cursor import DataCursorMap
 
 
 def message(app) -> str:
@@ -54,7 +54,7 @@ async def test_c_shows_a_cursor_that_arrows_move_and_escape_ends():
 
 
 async def test_tab_away_ends_the_mode_and_the_help_lists_the_editing_keys():
-    from tui.widgets.dialogs import HelpScreen, binding_groups
+    from ml101.tui.widgets.dialogs import HelpScreen, binding_groups
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

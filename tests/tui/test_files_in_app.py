@@ -10,10 +10,10 @@ import pytest
 from textual.widgets import Input, OptionList
 from tui_helpers import make_app, screen_text, settled, until
 
-from engine.store import load_experiment, save_experiment
-from engine.trainer import Trainer
-from tui.app import ML101App
-from tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog
+from ml101.engine.store import load_experiment, save_experiment
+from ml101.engine.trainer import Trainer
+from ml101.tui.app import ML101App
+from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ async def test_ctrl_s_saves_under_a_default_name_and_the_file_reopens_exactly(wo
     loaded = load_experiment(workshop_folder / "ml101-moons-epoch3.npz")
     assert loaded.epoch == 3 and loaded.exp == state.exp
     assert loaded.metrics() == state.metrics
-    from tui.settings import recent_experiments
+    from ml101.tui.settings import recent_experiments
 
     assert recent_experiments() == [str(workshop_folder / "ml101-moons-epoch3.npz")]
 
@@ -96,12 +96,12 @@ async def test_a_write_error_is_one_line_in_the_dialog_which_stays_open_and_trai
                                                                                              monkeypatch):
     import errno
 
-    import engine.store
+    import ml101.engine.store
 
     def full_disk(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(engine.store, "atomic_write", full_disk)
+    monkeypatch.setattr(ml101.engine.store, "atomic_write", full_disk)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
@@ -122,7 +122,7 @@ async def test_ctrl_o_lists_recent_experiments_and_opens_one_exactly(workshop_fo
     trainer.run(40)
     path = workshop_folder / "trained.npz"
     save_experiment(path, trainer)
-    from tui.settings import remember_experiment
+    from ml101.tui.settings import remember_experiment
 
     remember_experiment(path)
     app = make_app()
@@ -221,7 +221,7 @@ async def test_E_exports_curves_weights_or_a_state_dict(workshop_folder, presses
         with np.load(path) as archive:
             assert {"W0", "b0", "layers"} <= set(archive.files)
     else:
-        from engine.export import load_torch_state
+        from ml101.engine.export import load_torch_state
 
         assert "0.weight" in load_torch_state(path)
 
@@ -230,7 +230,7 @@ async def test_the_issue_6_must_show_cli_save_then_app_shows_the_cli_test_accura
                                                                                     capsys):
     """`ml101 train --preset quick --save FILE`, then `ml101 --load FILE` and `ml101 train --load FILE --epochs 0
     --json` agree on the test accuracy."""
-    from tui.cli import main
+    from ml101.tui.cli import main
 
     assert main(["train", "--preset", "quick", "--save", "quick.npz"]) == 0
     capsys.readouterr()

@@ -13,8 +13,8 @@ import pytest
 from textual.widgets import Input
 from tui_helpers import make_app, screen_text, settled, until
 
-from engine.store import load_experiment
-from tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog
+from ml101.engine.store import load_experiment
+from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, SaveDialog
 
 
 @pytest.fixture(autouse=True)
@@ -56,16 +56,16 @@ async def test_a_device_fifo_or_dangling_link_is_refused_inside_the_save_dialog(
 
 
 async def test_after_a_failed_save_another_name_in_the_same_dialog_saves(workshop_folder, monkeypatch):
-    import engine.store
+    import ml101.engine.store
 
-    real = engine.store.atomic_write
+    real = ml101.engine.store.atomic_write
 
     def full_for_first(path, data, field=None):
         if os.path.basename(path) == "first.npz":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real(path, data, field)
 
-    monkeypatch.setattr(engine.store, "atomic_write", full_for_first)
+    monkeypatch.setattr(ml101.engine.store, "atomic_write", full_for_first)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settled(pilot)
@@ -80,12 +80,12 @@ async def test_after_a_failed_save_another_name_in_the_same_dialog_saves(worksho
 
 
 async def test_a_failed_export_keeps_its_dialog_open(workshop_folder, monkeypatch):
-    import engine.export
+    import ml101.engine.export
 
     def full(path, data, field=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(engine.export, "atomic_write", full)
+    monkeypatch.setattr(ml101.engine.export, "atomic_write", full)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settled(pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import make_app, screen_text, settled
 
-from tui.widgets.dialogs import HelpScreen, HelpText
+from ml101.tui.widgets.dialogs import HelpScreen, HelpText
 
 
 async def test_the_second_opening_reuses_the_laid_out_help_and_shows_the_same(monkeypatch):

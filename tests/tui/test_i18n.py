@@ -7,10 +7,10 @@ import string
 import pytest
 from tui_helpers import make_app, screen_text, settled
 
-from engine.errors import SpecError
-from tui import i18n
-from tui.i18n_de import DE
-from tui.i18n_en import EN
+from ml101.engine.errors import SpecError
+from ml101.tui import i18n
+from ml101.tui.i18n_de import DE
+from ml101.tui.i18n_en import EN
 
 GERMAN_ONLY_PREFIXES = ("rule.",)  # English errors use the engine's own words
 
@@ -67,7 +67,7 @@ async def test_the_app_speaks_german_when_asked():
 
 
 def test_run_app_honours_the_lang_flag(monkeypatch):
-    from tui import app as app_module
+    from ml101.tui import app as app_module
 
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     opened = []
@@ -77,7 +77,7 @@ def test_run_app_honours_the_lang_flag(monkeypatch):
 
 
 def test_run_app_refuses_an_unknown_preset_before_opening():
-    from tui import app as app_module
+    from ml101.tui import app as app_module
 
     with pytest.raises(SpecError) as error:
         app_module.run_app(preset="nope")

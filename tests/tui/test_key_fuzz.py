@@ -19,17 +19,17 @@ from unittest import mock
 import pytest
 from tui_helpers import make_app, press_at_once, until
 
-from engine.trainer import Trainer
-from tui.app import ML101App
-from tui.screens.attack import AttackScreen
-from tui.screens.learn import LearnScreen
-from tui.screens.train import TrainScreen
-from tui.widgets.architecture import LayerList
-from tui.widgets.data_cursor import DataCursorMap
-from tui.widgets.dialogs import ErrorScreen, HelpScreen
-from tui.widgets.file_dialogs import PathDialog
-from tui.widgets.presets_menu import PresetsMenu
-from tui.widgets.settings import SettingsPanel
+from ml101.engine.trainer import Trainer
+from ml101.tui.app import ML101App
+from ml101.tui.screens.attack import AttackScreen
+from ml101.tui.screens.learn import LearnScreen
+from ml101.tui.screens.train import TrainScreen
+from ml101.tui.widgets.architecture import LayerList
+from ml101.tui.widgets.data_cursor import DataCursorMap
+from ml101.tui.widgets.dialogs import ErrorScreen, HelpScreen
+from ml101.tui.widgets.file_dialogs import PathDialog
+from ml101.tui.widgets.presets_menu import PresetsMenu
+from ml101.tui.widgets.settings import SettingsPanel
 
 QUIT_KEYS = {"q", "ctrl+c", "ctrl+q"}
 TEXTUAL_KEYS = [  # what Textual's own widgets (Input, Select, OptionList, Tabs, scroll areas, the palette) use

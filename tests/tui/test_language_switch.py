@@ -7,11 +7,11 @@ import string
 import pytest
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
-from tui import i18n
-from tui.i18n_app import DE, EN
-from tui.screens.learn import LearnScreen
-from tui.screens.train import TrainScreen
-from tui.widgets.architecture import LayerList
+from ml101.tui import i18n
+from ml101.tui.i18n_app import DE, EN
+from ml101.tui.screens.learn import LearnScreen
+from ml101.tui.screens.train import TrainScreen
+from ml101.tui.widgets.architecture import LayerList
 
 
 def footer(app) -> str:

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from tui_helpers import SETTLE_TIMEOUT, make_app, screen_text, settled, until
 
-from engine.lessons import load_lessons
-from tui.screens.learn import LearnScreen
-from tui.screens.train import TrainScreen
+from ml101.engine.lessons import load_lessons
+from ml101.tui.screens.learn import LearnScreen
+from ml101.tui.screens.train import TrainScreen
 
 
 async def show_lesson(pilot, lesson_id: str) -> str:

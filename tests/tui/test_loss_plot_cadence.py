@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from textual.app import App, ComposeResult
 
-from engine.history import COLUMNS
-from tui.widgets import loss_plot
-from tui.widgets.loss_plot import LossPlot
+from ml101.engine.history import COLUMNS
+from ml101.tui.widgets import loss_plot
+from ml101.tui.widgets.loss_plot import LossPlot
 
 
 class PlotApp(App):

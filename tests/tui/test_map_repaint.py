@@ -6,9 +6,9 @@ import numpy as np
 from rich.color import ColorSystem
 from textual.app import App, ComposeResult
 
-from engine.data import MOONS_WINDOW
-from tui.messages import Points
-from tui.widgets.boundary_map import BoundaryMap
+from ml101.engine.data import MOONS_WINDOW
+from ml101.tui.messages import Points
+from ml101.tui.widgets.boundary_map import BoundaryMap
 
 SIZE = (53, 19)  # the map at 80×24
 RNG = np.random.default_rng(0)
@@ -107,7 +107,7 @@ async def test_a_small_change_sends_only_its_line_and_only_near_the_change():
 
 class CursorApp(MapApp):
     def compose(self) -> ComposeResult:
-        from tui.widgets.data_cursor import DataCursorMap
+        from ml101.tui.widgets.data_cursor import DataCursorMap
 
         yield DataCursorMap()
 

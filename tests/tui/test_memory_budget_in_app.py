@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import make_app, screen_text, settled, type_into
 
-from tui import i18n
+from ml101.tui import i18n
 
 WIDE = (256,) * 8
 
@@ -38,7 +38,7 @@ async def test_the_german_app_says_it_in_german():
 async def test_a_csv_too_big_for_the_budget_is_refused_by_the_worker_in_german_too(tmp_path, monkeypatch):
     import numpy as np
 
-    from engine import budget
+    from ml101.engine import budget
 
     rng = np.random.default_rng(0)
     path = tmp_path / "big.csv"

@@ -15,8 +15,8 @@ from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from tui_helpers import make_app, settled, until
 
-from tui.screens.learn import LearnScreen
-from tui.screens.train import TrainScreen
+from ml101.tui.screens.learn import LearnScreen
+from ml101.tui.screens.train import TrainScreen
 
 WARM_UP = 5
 STEPS = 20

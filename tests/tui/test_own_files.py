@@ -11,8 +11,8 @@ import threading
 import pytest
 from tui_helpers import settled
 
-from tui import app as app_module
-from tui.settings import (
+from ml101.tui import app as app_module
+from ml101.tui.settings import (
     Settings,
     load_settings,
     recent_experiments,

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Input
 from tui_helpers import make_app, settled, until
 
-from tui.widgets.dialogs import ErrorScreen
+from ml101.tui.widgets.dialogs import ErrorScreen
 
 STOP_SECONDS = 1.0  # the worker checks for cancellation after every ~50 ms chunk
 

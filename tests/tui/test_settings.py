@@ -1,6 +1,6 @@
 import pytest
 
-from tui.settings import (
+from ml101.tui.settings import (
     Settings,
     language_from_locale,
     load_settings,
@@ -53,7 +53,7 @@ def test_a_bad_environment_variable_is_named_and_the_file_value_kept(config_dir)
 def test_the_16_colour_theme_under_its_old_name_and_every_suggested_theme_exist(config_dir):
     from textual.theme import BUILTIN_THEMES
 
-    from tui.settings import THEMES
+    from ml101.tui.settings import THEMES
 
     assert set(THEMES) <= set(BUILTIN_THEMES)
     s = load_settings(env={"ML101_THEME": "textual-ansi"})

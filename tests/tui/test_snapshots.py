@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from tui_helpers import make_app, settled
 
-from tui import i18n
+from ml101.tui import i18n
 
 NARROW, WIDE = (80, 24), (120, 40)
 

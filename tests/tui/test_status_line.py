@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from tui_helpers import until
 
-from engine.spec import preset
-from engine.trainer import Metrics
-from tui.messages import MapView, TrainingState
-from tui.widgets.status_line import StatusLine
+from ml101.engine.spec import preset
+from ml101.engine.trainer import Metrics
+from ml101.tui.messages import MapView, TrainingState
+from ml101.tui.widgets.status_line import StatusLine
 
 
 class LineApp(App):

@@ -7,7 +7,7 @@ import asyncio
 from textual.widgets import Input, Select
 from tui_helpers import SETTLE_TIMEOUT, make_app, screen_text, settled, type_into, until
 
-from tui.widgets.dialogs import ErrorScreen
+from ml101.tui.widgets.dialogs import ErrorScreen
 
 
 async def test_arrow_keys_change_a_layers_width_and_the_parameter_count():
@@ -170,7 +170,7 @@ async def test_picking_a_preset_loads_it():
 
 
 async def test_a_worker_error_is_shown_in_a_modal_and_the_app_keeps_running(monkeypatch):
-    from engine.trainer import Trainer
+    from ml101.engine.trainer import Trainer
 
     def broken_run(self, epochs):
         raise RuntimeError("simulated bug")

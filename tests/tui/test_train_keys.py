@@ -8,7 +8,7 @@ import numpy as np
 from rich.console import Console
 from tui_helpers import make_app, screen_text, settled, until
 
-from tui.widgets.dialogs import HelpScreen, binding_groups
+from ml101.tui.widgets.dialogs import HelpScreen, binding_groups
 
 
 async def test_opens_on_the_quick_preset_at_epoch_0_with_the_test_accuracy():

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import Label
 from tui_helpers import make_app, screen_text, settled, until
 
-from tui import i18n
-from tui.widgets.data_cursor import DataCursorMap
-from tui.widgets.dialogs import binding_groups
+from ml101.tui import i18n
+from ml101.tui.widgets.data_cursor import DataCursorMap
+from ml101.tui.widgets.dialogs import binding_groups
 
 
 def words(app) -> str:

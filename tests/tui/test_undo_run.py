@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from tui_helpers import make_app, screen_text, settled, until
 
-from tui import i18n
-from tui.i18n_de import DE
-from tui.i18n_en import EN
+from ml101.tui import i18n
+from ml101.tui.i18n_de import DE
+from ml101.tui.i18n_en import EN
 
 
 def message(app) -> str:
@@ -133,10 +133,10 @@ async def test_a_setting_that_needs_a_new_model_can_be_undone():
 async def test_opening_a_file_after_training_can_be_undone(tmp_path, monkeypatch):
     from textual.widgets import Input
 
-    from engine.spec import preset
-    from engine.store import save_experiment
-    from engine.trainer import Trainer
-    from tui.widgets.file_dialogs import OpenDialog
+    from ml101.engine.spec import preset
+    from ml101.engine.store import save_experiment
+    from ml101.engine.trainer import Trainer
+    from ml101.tui.widgets.file_dialogs import OpenDialog
 
     monkeypatch.setenv("ML101_CONFIG_DIR", str(tmp_path / "config"))  # its own recent list
     other = Trainer(preset("quick").with_changes(data="circles"))
@@ -176,11 +176,11 @@ async def test_z_with_nothing_put_aside_says_so_and_an_untrained_reset_offers_no
 
 
 async def test_a_run_too_big_to_keep_twice_is_not_kept_and_the_notice_says_why(monkeypatch):
-    from engine.budget import training_bytes
-    from engine.spec import preset
+    from ml101.engine.budget import training_bytes
+    from ml101.engine.spec import preset
 
     # a memory limit that holds one quick run but not two
-    monkeypatch.setattr("tui.run_aside.limit", lambda: training_bytes(preset("quick")) + 1)
+    monkeypatch.setattr("ml101.tui.run_aside.limit", lambda: training_bytes(preset("quick")) + 1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await trained(pilot)
@@ -193,7 +193,7 @@ async def test_a_run_too_big_to_keep_twice_is_not_kept_and_the_notice_says_why(m
 
 
 async def test_the_help_lists_z():
-    from tui.widgets.dialogs import binding_groups
+    from ml101.tui.widgets.dialogs import binding_groups
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

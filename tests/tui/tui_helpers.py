@@ -8,8 +8,8 @@ import io
 from rich.console import Console
 from textual.widgets import Input
 
-from engine.spec import preset
-from tui.app import ML101App
+from ml101.engine.spec import preset
+from ml101.tui.app import ML101App
 
 # Generous: a loaded CI machine may be slow, and waiting is event-driven, so a pass never waits this long.
 SETTLE_TIMEOUT = 60

@@ -29,7 +29,7 @@ EPOCH = re.compile(rb"Epoch (\d+)")
 
 def ml101_command() -> list[str]:
     """This interpreter running ml101's CLI: the same code as the `ml101` script, wherever it is installed."""
-    return [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from ml101.tui.cli import main; sys.exit(main())"]
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _maps_library(pid: int, name: str) -> bool:
 
 def help_marker() -> bytes:
     """A line only the help overlay shows, in English (the sessions run with ML101_LANG=en)."""
-    from tui.i18n_strings import STRINGS
+    from ml101.tui.i18n_strings import STRINGS
 
     return STRINGS["en"]["help.close"].encode()
 

@@ -19,18 +19,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
-from engine.attacks.lab import recipe
-from engine.data import MOONS_WINDOW
-from tui.attack_worker import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
-from tui.i18n import binding, explain, t, translate_all_bindings, translate_bindings
-from tui.messages import GridSizeChanged
-from tui.widgets.attack_curve import AttackCurve, curve_key
-from tui.widgets.attack_curve import legend_text as curve_legend
-from tui.widgets.attack_map import AttackMap, MapTitle, legend_text
-from tui.widgets.attack_numbers import numbers_text
-from tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text
-from tui.widgets.dialogs import ErrorScreen
-from tui.widgets.footer import Footer
+from ml101.engine.attacks.lab import recipe
+from ml101.engine.data import MOONS_WINDOW
+from ml101.tui.attack_worker import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
+from ml101.tui.i18n import binding, explain, t, translate_all_bindings, translate_bindings
+from ml101.tui.messages import GridSizeChanged
+from ml101.tui.widgets.attack_curve import AttackCurve, curve_key
+from ml101.tui.widgets.attack_curve import legend_text as curve_legend
+from ml101.tui.widgets.attack_map import AttackMap, MapTitle, legend_text
+from ml101.tui.widgets.attack_numbers import numbers_text
+from ml101.tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text
+from ml101.tui.widgets.dialogs import ErrorScreen
+from ml101.tui.widgets.footer import Footer
 
 PANELS = ("setup", "maps", "curve")
 WIDE = (120, 40)

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from engine.lessons import Lesson, load_lessons, render
-from tui.i18n import binding, language, number, t, translate_all_bindings, translate_bindings
-from tui.widgets.footer import Footer
+from ml101.engine.lessons import Lesson, load_lessons, render
+from ml101.tui.i18n import binding, language, number, t, translate_all_bindings, translate_bindings
+from ml101.tui.widgets.footer import Footer
 
 REFRESH_SECONDS = 1.0
 

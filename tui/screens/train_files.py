@@ -6,12 +6,12 @@ writes (it owns the Trainer) and answers with `FileDone` / `DataEdited`; this si
 
 from __future__ import annotations
 
-from engine.errors import SpecError
-from engine.safe_text import printable
-from tui.i18n import explain, t
-from tui.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
-from tui.widgets.data_cursor import DataCursorMap
-from tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.tui.i18n import explain, t
+from ml101.tui.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
+from ml101.tui.widgets.data_cursor import DataCursorMap
+from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
 
 
 def file_error(error: BaseException, path: str) -> str:
@@ -48,7 +48,7 @@ class FilesAndEdits:
             self._send("save", path)
 
     def action_open(self) -> None:
-        from tui.settings import recent_experiments, recent_problems
+        from ml101.tui.settings import recent_experiments, recent_problems
 
         self.app.push_screen(OpenDialog(recent_experiments(), submit=self._open_from))
         self._tell_recent_notes(recent_problems())
@@ -93,7 +93,7 @@ class FilesAndEdits:
         if event.action == "export":
             self.say("file.exported", what=t(f"file.export_{event.kind}"), name=name)
             return
-        from tui.settings import remember_experiment
+        from ml101.tui.settings import remember_experiment
 
         self._tell_recent_notes(remember_experiment(event.path))
         if event.action == "save":

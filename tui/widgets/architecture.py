@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from engine.spec import ACTIVATIONS, MAX_WIDTH, Experiment
-from tui.i18n import binding, number, t, translate_bindings
-from tui.messages import ChangeRequested
+from ml101.engine.spec import ACTIVATIONS, MAX_WIDTH, Experiment
+from ml101.tui.i18n import binding, number, t, translate_bindings
+from ml101.tui.messages import ChangeRequested
 
 
 class LayerList(Widget, can_focus=True):

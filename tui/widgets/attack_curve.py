@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from tui.i18n import t
+from ml101.tui.i18n import t
 
 COLOURS = ((60, 190, 220), (240, 190, 40), (230, 80, 80), (120, 200, 90), (190, 120, 230), (240, 140, 200),
            (200, 200, 200), (110, 140, 255))

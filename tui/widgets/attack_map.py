@@ -12,8 +12,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.i18n import t
-from tui.widgets.boundary_map import (
+from ml101.tui.i18n import t
+from ml101.tui.widgets.boundary_map import (
     LEVELS,
     MONO_GLYPHS,
     POINT_COLOURS,

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
-from tui.i18n import t
-from tui.widgets.attack_setup import describe
+from ml101.tui.i18n import t
+from ml101.tui.widgets.attack_setup import describe
 
 if TYPE_CHECKING:
-    from tui.attack_worker import RunResult
+    from ml101.tui.attack_worker import RunResult
 
 
 def _pm(row: dict, name: str) -> str:

@@ -13,13 +13,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.attacks.defend import DEFENSES
-from engine.attacks.poison import DEFAULT_COUNT
-from engine.attacks.poison import STRATEGIES as POISON_STRATEGIES
-from engine.attacks.steal import MAX_BUDGET, SWEEP_BUDGETS
-from engine.attacks.steal import STRATEGIES as STEAL_STRATEGIES
-from engine.victim import OUTPUTS
-from tui.i18n import t
+from ml101.engine.attacks.defend import DEFENSES
+from ml101.engine.attacks.poison import DEFAULT_COUNT
+from ml101.engine.attacks.poison import STRATEGIES as POISON_STRATEGIES
+from ml101.engine.attacks.steal import MAX_BUDGET, SWEEP_BUDGETS
+from ml101.engine.attacks.steal import STRATEGIES as STEAL_STRATEGIES
+from ml101.engine.victim import OUTPUTS
+from ml101.tui.i18n import t
 
 ATTACKS = ("poison", "steal")
 STRATEGIES = {"poison": POISON_STRATEGIES, "steal": STEAL_STRATEGIES}

@@ -14,8 +14,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.i18n import binding, t, translate_bindings
-from tui.widgets.modal import Modal
+from ml101.tui.i18n import binding, t, translate_bindings
+from ml101.tui.widgets.modal import Modal
 
 
 def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:

@@ -17,10 +17,10 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.errors import SpecError
-from engine.safe_text import printable
-from tui.i18n import binding, t, translate_bindings
-from tui.widgets.modal import Modal
+from ml101.engine.errors import SpecError
+from ml101.engine.safe_text import printable
+from ml101.tui.i18n import binding, t, translate_bindings
+from ml101.tui.widgets.modal import Modal
 
 EXPORT_KINDS = ("csv", "npz", "torch")
 EXPORT_NAMES = {"csv": "-history.csv", "npz": "-weights.npz", "torch": "-state_dict.pt"}
@@ -170,7 +170,7 @@ class PathDialog(Modal):
             self.error(t("file.no_folder", folder=printable(str(path.parent), 120)))
             return None
         try:  # a device, a FIFO, a dangling link: said now, not after the worker tried
-            from engine.safe_write import target
+            from ml101.engine.safe_write import target
 
             target(path)
         except SpecError as exc:

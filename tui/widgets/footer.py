@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from textual.widgets import Footer as TextualFooter
 
-import tui.textual_leaks  # noqa: F401  (the other leak; every ml101 screen has this footer, so it is fixed)
+import ml101.tui.textual_leaks  # noqa: F401  (the other leak; every ml101 screen has this footer, so it is fixed)
 
 
 class Footer(TextualFooter):

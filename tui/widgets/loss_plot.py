@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
 
-from tui.i18n import t
+from ml101.tui.i18n import t
 
 REDRAW_SECONDS = 0.25
 STREAM_REDRAW_SECONDS = 1.0

@@ -10,9 +10,17 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.i18n import t
-from tui.messages import MapView
-from tui.widgets.boundary_map import DENSITY, LEVELS, MONO_GLYPHS, POINT_COLOURS, TEST_GLYPH, TRAIN_GLYPH, level_colour
+from ml101.tui.i18n import t
+from ml101.tui.messages import MapView
+from ml101.tui.widgets.boundary_map import (
+    DENSITY,
+    LEVELS,
+    MONO_GLYPHS,
+    POINT_COLOURS,
+    TEST_GLYPH,
+    TRAIN_GLYPH,
+    level_colour,
+)
 
 
 class MapLegend(Static):

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.i18n import binding, t, translate_bindings
-from tui.widgets.modal import Modal
+from ml101.tui.i18n import binding, t, translate_bindings
+from ml101.tui.widgets.modal import Modal
 
 # (key, preset): Train screen presets by their engine name, the attack notebooks as notebook-poison/-steal
 CHOICES = (

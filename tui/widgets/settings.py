@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Input, Label, Select, Static
 
-from engine.spec import (
+from ml101.engine.spec import (
     BACKENDS,
     DATASETS,
     INITS,
@@ -26,8 +26,8 @@ from engine.spec import (
     Experiment,
     rule_text,
 )
-from tui.i18n import binding, t, translate_bindings
-from tui.messages import ChangeRequested
+from ml101.tui.i18n import binding, t, translate_bindings
+from ml101.tui.messages import ChangeRequested
 
 CSV = "csv"
 CHOICES = {

@@ -15,9 +15,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.i18n import t
-from tui.messages import TrainingState
-from tui.runner import NO_LIMIT
+from ml101.tui.i18n import t
+from ml101.tui.messages import TrainingState
+from ml101.tui.runner import NO_LIMIT
 
 REDRAW_SECONDS = 0.25
 NUMBERS = re.compile(r"\d+")
