@@ -5,7 +5,7 @@ training step; a sweep of 1000 fractions stacks 3000 models). Such a run is refu
 `MemoryBudgetError` naming the settings and the limit, instead of swapping the machine or being killed.
 
 The limit is 1 GiB unless `ML101_MEMORY_LIMIT` (e.g. 2G, 1500M) or `--memory-limit` says otherwise. The
-estimates follow what the backends allocate per point and layer (engine/fast_numpy.py's step buffers,
+estimates follow what the backends allocate per point and layer (engine/nets/numpy_fast.py's step buffers,
 numpy_net.py's caches, autograd's saved tensors, the stacked step's outputs) and were checked against the
 peak RSS of real runs: they err on the high side.
 """
@@ -105,7 +105,7 @@ def training_bytes(exp, n_points: int | None = None) -> int:
 
 
 def stack_bytes(exp, models: int, points: int, eval_points: int = 0) -> int:
-    """Peak bytes of training `models` stacked networks on `points` points each (engine/stacked.py), then
+    """Peak bytes of training `models` stacked networks on `points` points each (engine/nets/stacked.py), then
     predicting `eval_points` points per model at once."""
     total, widest = _units(exp.layers)
     item = _item(exp)

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from ml101.engine.hyper import ADAM_BETAS, MOMENTUM, RMSPROP_ALPHA
 from ml101.engine.spec import Experiment
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -55,11 +56,13 @@ def loss_formula(exp: Experiment) -> str:
 
 def update_rule(exp: Experiment) -> str:
     lr = f"{exp.lr:g}"
+    beta1, beta2 = ADAM_BETAS
     return {
         "sgd": f"α ← α − {lr} · ∇J",
-        "momentum": f"v ← 0.9·v + ∇J;   α ← α − {lr} · v",
-        "rmsprop": f"s ← 0.99·s + 0.01·(∇J)²;   α ← α − {lr} · ∇J / √s",
-        "adam": f"m ← 0.9·m + 0.1·∇J;  s ← 0.999·s + 0.001·(∇J)²;   α ← α − {lr} · m̂ / √ŝ",
+        "momentum": f"v ← {MOMENTUM:g}·v + ∇J;   α ← α − {lr} · v",
+        "rmsprop": f"s ← {RMSPROP_ALPHA:g}·s + {1 - RMSPROP_ALPHA:.2g}·(∇J)²;   α ← α − {lr} · ∇J / √s",
+        "adam": f"m ← {beta1:g}·m + {1 - beta1:.2g}·∇J;  s ← {beta2:g}·s + {1 - beta2:.2g}·(∇J)²;   "
+                f"α ← α − {lr} · m̂ / √ŝ",
     }[exp.optimizer]
 
 

@@ -15,9 +15,9 @@ import numpy as np
 from ml101.engine.budget import check_training, eval_chunk
 from ml101.engine.data import Dataset, Split, generate, split
 from ml101.engine.errors import DivergedError
-from ml101.engine.fast_numpy import FastNumpyNet
 from ml101.engine.history import History
-from ml101.engine.numpy_net import NumpyNet, init_params
+from ml101.engine.nets import build_net
+from ml101.engine.nets.numpy_net import init_params
 from ml101.engine.spec import LIVE_SAFE, Experiment
 
 DATA_FIELDS = {"data", "samples", "noise", "data_seed", "test_fraction", "split_seed"}
@@ -38,16 +38,6 @@ def load_dataset(exp: Experiment) -> Dataset:
 
         return load_csv(exp.data)
     return generate(exp.data, exp.samples, exp.noise, exp.data_seed)
-
-
-def build_net(exp: Experiment, params):
-    if exp.backend == "torch":
-        from ml101.engine.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
-
-        return TorchNet(exp, params)
-    if exp.dtype == "float32":
-        return FastNumpyNet(exp, params)  # the same maths as NumpyNet, ≈ 3× faster (engine/fast_numpy.py)
-    return NumpyNet(exp, params)  # float64: the teaching code itself, as the notebook ran it
 
 
 class Trainer:

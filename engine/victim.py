@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ml101.engine.errors import SpecError
-from ml101.engine.frozen_net import FrozenNet
+from ml101.engine.nets.frozen import FrozenNet
 from ml101.engine.store import read_npz
 
 FORMAT = "ml101-victim"

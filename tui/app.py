@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib
-import importlib.util
-import inspect
 from dataclasses import replace
 from functools import partial
 
@@ -64,7 +62,7 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text or None)
 
 
-SCREENS = {  # mode: (module, class); a mode whose module is not there yet is left out
+SCREENS = {  # mode: (module, class), imported when the screen is first shown
     "train": ("ml101.tui.screens.train", "TrainScreen"),
     "learn": ("ml101.tui.screens.learn", "LearnScreen"),
     "attack": ("ml101.tui.screens.attack", "AttackScreen"),
@@ -107,10 +105,8 @@ class ML101App(App):
         self._screens: dict = {}
         self.crash_log = None  # after a bug: where its traceback was written (tui/crash.py)
         self._crash_said = False
-        self._factories = {"train": partial(_make, "ml101.tui.screens.train", "TrainScreen", exp, trainer)}
-        for mode, (module, name) in SCREENS.items():
-            if mode != "train" and importlib.util.find_spec(module) is not None:
-                self._factories[mode] = partial(_make, module, name)
+        self._factories = {mode: partial(_make, module, name) for mode, (module, name) in SCREENS.items()}
+        self._factories["train"] = partial(_make, *SCREENS["train"], exp, trainer)
         for mode in self._factories:
             self.add_mode(mode, partial(self.screen_of, mode))
 
@@ -142,7 +138,7 @@ class ML101App(App):
     def run(self, **options):
         """As Textual's, on a loop of its own: asyncio.run's waits for the worker threads after the screen has
         gone (a model still being built, PyTorch still importing: seconds of a dead terminal after q); the
-        quick exit after the app (tui/fast_exit.py) waits for them as long as a save needs, and no longer."""
+        quick exit after the app (tui/workers/lifecycle.py) waits for them as long as a save needs, and no longer."""
         if options.get("loop") is not None:
             return super().run(**options)
         loop = asyncio.new_event_loop()
@@ -210,10 +206,7 @@ class ML101App(App):
         return not (action == "mode" and parameters and parameters[0] == self.current_mode)
 
     async def action_mode(self, mode: str) -> bool:
-        """Show `mode`'s screen; False (and a notification) when this version has no such screen."""
-        if mode not in self._factories:
-            self.notify(t("app.no_attack"), severity="warning")
-            return False
+        """Show `mode`'s screen."""
         if self.current_mode != mode:
             await self.switch_mode(mode)
             self.refresh_bindings()
@@ -236,9 +229,7 @@ class ML101App(App):
 
         if name in ATTACK_NOTEBOOKS:
             if await self.action_mode("attack"):
-                applied = self.screen_of("attack").apply_notebook(ATTACK_NOTEBOOKS[name])
-                if inspect.isawaitable(applied):
-                    await applied
+                self.screen_of("attack").apply_notebook(ATTACK_NOTEBOOKS[name])
             return
         self.train_screen.request(self.train_screen, {"preset": name})
         await self.action_mode("train")
@@ -307,7 +298,7 @@ def run_app(lang: str | None = None, preset: str | None = None, load: str | None
                 save_settings(replace(saved, theme=app.theme))
             except OSError:
                 pass  # a read-only config folder: the theme is simply not remembered
-    from ml101.tui.fast_exit import exit_now_if_torch
+    from ml101.tui.workers.lifecycle import exit_now_if_torch
 
     code = 0 if crashed is None else 1
     exit_now_if_torch(app, code)  # with PyTorch loaded, Python's teardown alone would take over a second

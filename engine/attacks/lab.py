@@ -14,8 +14,8 @@ import numpy as np
 
 from ml101.engine.data import Split, generate, split
 from ml101.engine.errors import SpecError
+from ml101.engine.nets.stacked import CancelCheck, Progress, Stack, train_stacked
 from ml101.engine.spec import Experiment, preset
-from ml101.engine.stacked import CancelCheck, Progress, Stack, train_stacked
 
 RECIPES = {"fast": "quick", "notebook": "notebook-torch"}  # attack recipe → the training preset it uses
 DEFAULT_SEEDS = {"fast": 3, "notebook": 1}

@@ -20,9 +20,9 @@ from ml101.engine.attacks import defend
 from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from ml101.engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
 from ml101.engine.data import MOONS_WINDOW, Split
-from ml101.engine.frozen_net import FrozenNet
+from ml101.engine.nets.frozen import FrozenNet
+from ml101.engine.nets.stacked import CancelCheck, Progress
 from ml101.engine.spec import Experiment
-from ml101.engine.stacked import CancelCheck, Progress
 
 SWEEP_FRACTIONS = tuple(round(0.1 * i, 1) for i in range(11))
 

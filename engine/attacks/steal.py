@@ -25,9 +25,9 @@ from ml101.engine import budget as memory
 from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
 from ml101.engine.data import MOONS_WINDOW, Split, moons
 from ml101.engine.errors import SpecError
-from ml101.engine.frozen_net import FrozenNet, grid_points
+from ml101.engine.nets.frozen import FrozenNet, grid_points
+from ml101.engine.nets.stacked import CancelCheck, Progress, Stack
 from ml101.engine.spec import Experiment
-from ml101.engine.stacked import CancelCheck, Progress, Stack
 from ml101.engine.victim import DEFAULT_NOISE, QueryAPI, Victim, check_output, load_victim
 
 STRATEGIES = ("train", "data", "uniform", "active")

@@ -17,7 +17,7 @@ def ml101(tmp_path):
 
     def run(*args: str, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "ml101.tui.cli", *map(str, args)],
+            [sys.executable, "-m", "ml101", *map(str, args)],
             capture_output=True, text=True, timeout=timeout, cwd=cwd or tmp_path,
             env=ml101_env(tmp_path / "config"), stdin=subprocess.DEVNULL,
         )

@@ -10,7 +10,7 @@ import sys
 import pytest
 from cli_env import ROOT, ml101_env
 
-ML101 = [sys.executable, "-m", "ml101.tui.cli"]
+ML101 = [sys.executable, "-m", "ml101"]
 
 
 def closed_reader(args, tmp_path, read: int = 0) -> subprocess.CompletedProcess:
@@ -64,7 +64,7 @@ def test_a_full_disk_while_saving_names_the_file(ml101, tmp_path, monkeypatch, c
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "run.npz"))
 
-    monkeypatch.setattr("ml101.tui.cli_train.build_trainer", full)  # any late write that finds the disk full
+    monkeypatch.setattr("ml101.tui.cli.train.build_trainer", full)  # any late write that finds the disk full
     assert cli.main(["train", "--json"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"ml101: {tmp_path / 'run.npz'}: cannot write (No space left on device)"]
@@ -87,14 +87,14 @@ def test_attack_on_cuda_trains_its_stack_with_pytorch_on_the_gpu(monkeypatch):
     recipe's NumPy backend, which refuses cuda, is not what trains them)."""
     import argparse
 
-    from ml101.tui import cli_attack
+    from ml101.tui.cli import attack as cli_attack
 
     monkeypatch.setattr("torch.cuda.is_available", lambda: True)
     args = argparse.Namespace(device="cuda", layers=None, epochs="5", lr=None, preset="fast", seeds="1",
                               seed="0", threads=None)
     exp, options = cli_attack._training(args)
     assert (exp.device, exp.backend) == ("cuda", "torch")
-    from ml101.engine.stacked import pick_device
+    from ml101.engine.nets.stacked import pick_device
 
     assert pick_device(exp.device) == "cuda"
 

@@ -52,7 +52,7 @@ def test_tilde_is_the_home_folder_for_save_and_load(tmp_path):
     env.pop("ML101_DEBUG", None)
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "ml101.tui.cli", "train", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "ml101", "train", *args], capture_output=True, text=True,
                               timeout=120, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL)
 
     saved = run(*FAST, "--save=~/x.npz", "--json")

@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[2]
 
 def start(tmp_path, *args, env=None):
     return subprocess.Popen(
-        [sys.executable, "-m", "ml101.tui.cli", "train", "--epochs", "100000", *args],
+        [sys.executable, "-m", "ml101", "train", "--epochs", "100000", *args],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         env=dict(os.environ, PYTHONPATH=str(ROOT), ML101_CONFIG_DIR=str(tmp_path / "config"), **(env or {})),
         # A shell that started pytest in the background may ignore SIGINT; the child must not inherit that.

@@ -6,7 +6,7 @@ import pytest
 from ml101.engine.attacks.lab import recipe
 from ml101.engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
 from ml101.engine.errors import SpecError
-from ml101.engine.stacked import Cancelled
+from ml101.engine.nets.stacked import Cancelled
 
 
 def test_flipping_the_last_half_teaches_the_model_nothing():

@@ -13,7 +13,7 @@ from ml101.engine.attacks.steal import (
 )
 from ml101.engine.data import MOONS_WINDOW
 from ml101.engine.errors import SpecError
-from ml101.engine.stacked import Cancelled
+from ml101.engine.nets.stacked import Cancelled
 
 
 @pytest.fixture(scope="module")

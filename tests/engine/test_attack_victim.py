@@ -13,7 +13,7 @@ import pytest
 from ml101.engine.attacks.lab import workshop_split
 from ml101.engine.data import MOONS_WINDOW
 from ml101.engine.errors import SpecError
-from ml101.engine.frozen_net import grid_points
+from ml101.engine.nets.frozen import grid_points
 from ml101.engine.victim import QueryAPI, QueryLimitExceeded, asset_path, load_victim
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,12 +1,12 @@
-"""The fast NumPy net (engine/fast_numpy.py) computes what the teaching net (engine/numpy_net.py) computes."""
+"""The fast NumPy net (engine/nets/numpy_fast.py) computes what the teaching net (engine/nets/numpy_net.py) computes."""
 
 import itertools
 
 import numpy as np
 import pytest
 
-from ml101.engine.fast_numpy import FastNumpyNet
-from ml101.engine.numpy_net import NumpyNet, init_params
+from ml101.engine.nets.numpy_fast import FastNumpyNet
+from ml101.engine.nets.numpy_net import NumpyNet, init_params
 from ml101.engine.spec import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Experiment, preset
 from ml101.engine.trainer import Trainer
 
@@ -129,7 +129,7 @@ def test_trainer_behaves_the_same_on_either_net():
 
 def test_drawing_maps_of_many_sizes_keeps_memory_bounded():
     # the app asks for a new grid size whenever the terminal is resized; buffers for old sizes must go
-    from ml101.engine.fast_numpy import SCRATCH_BYTES, _nbytes
+    from ml101.engine.nets.numpy_fast import SCRATCH_BYTES, _nbytes
 
     t = Trainer(BASE)
     for width in range(40, 400, 20):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ml101.engine.numpy_net import NumpyNet, init_params
+from ml101.engine.nets.numpy_net import NumpyNet, init_params
 from ml101.engine.spec import ACTIVATIONS, Experiment
 
 SMALL = Experiment(data="moons", samples=40, layers=(5, 4), activations=("tanh", "tanh"), init="torch",
@@ -52,7 +52,7 @@ def test_backward_equals_finite_differences(activation, loss, reg):
 
 @pytest.mark.parametrize(("activation", "loss", "reg"), CASES)
 def test_numpy_and_torch_agree_on_loss_and_gradients(activation, loss, reg):
-    from ml101.engine.torch_net import TorchNet
+    from ml101.engine.nets.torch_net import TorchNet
 
     exp = SMALL.with_changes(activations=f"{activation},{activation}", loss=loss, reg=reg,
                              reg_rate=0.01 if reg != "none" else 0.0)
@@ -69,7 +69,7 @@ def test_numpy_and_torch_agree_on_loss_and_gradients(activation, loss, reg):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
 def test_numpy_and_torch_optimizers_take_the_same_steps(optimizer):
-    from ml101.engine.torch_net import TorchNet
+    from ml101.engine.nets.torch_net import TorchNet
 
     exp = SMALL.with_changes(optimizer=optimizer, lr=0.05, activations="relu,tanh")
     params = init_params(exp)

@@ -7,7 +7,7 @@ import ml101.engine
 
 def test_engine_imports_without_textual():
     modules = [m.name for m in pkgutil.walk_packages(ml101.engine.__path__, "ml101.engine.")]
-    assert "ml101.engine.trainer" in modules and "ml101.engine.numpy_net" in modules
+    assert "ml101.engine.trainer" in modules and "ml101.engine.nets.numpy_net" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

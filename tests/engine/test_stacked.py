@@ -5,7 +5,7 @@ import pytest
 
 from ml101.engine.attacks.lab import recipe, workshop_split
 from ml101.engine.errors import SpecError
-from ml101.engine.stacked import Cancelled, train_stacked
+from ml101.engine.nets.stacked import Cancelled, train_stacked
 from ml101.engine.trainer import Trainer
 
 

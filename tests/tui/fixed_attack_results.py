@@ -18,8 +18,8 @@ from pathlib import Path
 import ml101  # noqa: F401 — first: the package root sets one BLAS thread before NumPy loads, as the tests train with
 import numpy as np
 
-from ml101.tui.attack_worker import Job, Marks, Picture, RunResult
-from ml101.tui.messages import Points
+from ml101.tui.workers.attack import Job, Marks, Picture, RunResult
+from ml101.tui.workers.messages import Points
 from ml101.tui.widgets.attack_setup import AttackSettings
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "attack"
@@ -71,7 +71,7 @@ def _plain(value):
 
 
 def main() -> None:
-    from ml101.tui.attack_worker import run_job
+    from ml101.tui.workers.attack import run_job
 
     FOLDER.mkdir(parents=True, exist_ok=True)
     for name, job in JOBS.items():

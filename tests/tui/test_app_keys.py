@@ -42,11 +42,6 @@ def with_fake_attack(app):
     return app
 
 
-def without_attack(app):
-    app._factories.pop("attack", None)
-    return app
-
-
 def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -78,19 +73,6 @@ async def test_the_key_of_the_screen_you_are_on_is_not_in_its_footer():
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "t Train" in footer and "e Learn" not in footer
-
-
-async def test_x_without_an_attack_lab_says_so():
-    app = without_attack(make_app())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, TrainScreen)
-        assert "The attack lab is not part of this version of ml101 yet." in notifications(app)
-        await pilot.press("f7")
-        await pilot.pause()
-        assert isinstance(app.screen, TrainScreen)
 
 
 async def test_presets_menu_lists_every_preset_and_a_number_loads_one():

@@ -16,11 +16,11 @@ from tui_helpers import SETTLE_TIMEOUT, make_app, press_at_once, screen_text, un
 from ml101.engine.attacks.lab import recipe
 from ml101.tui import i18n
 from ml101.tui.app import screen_actions
-from ml101.tui.attack_worker import Job, run_job
 from ml101.tui.i18n_attack import DE, EN
 from ml101.tui.screens.attack import AttackScreen
 from ml101.tui.widgets.attack_setup import AttackSettings
 from ml101.tui.widgets.dialogs import binding_groups
+from ml101.tui.workers.attack import Job, run_job
 
 SHORT = recipe(epochs=40)  # enough for a boundary to show; for tests that do not check accuracy
 
@@ -384,8 +384,8 @@ def test_the_amount_stays_within_what_the_engine_allows():
 
 
 def test_the_curve_shows_the_spread_of_the_current_strategy_only():
-    from ml101.tui.attack_worker import CurveResult
     from ml101.tui.widgets.attack_curve import curve_key, series_for
+    from ml101.tui.workers.attack import CurveResult
 
     def curve(strategy: str) -> CurveResult:
         rows = tuple({"fraction": f, "clean_test_accuracy": 0.99, "poisoned_test_accuracy": 1 - f,

@@ -12,8 +12,8 @@ import pytest
 from fixed_attack_results import JOBS, load
 from tui_helpers import make_app, until
 
-from ml101.tui import attack_worker
 from ml101.tui.screens.attack import AttackScreen
+from ml101.tui.workers import attack as attack_worker
 
 NARROW, WIDE = (80, 24), (120, 40)
 

@@ -7,8 +7,8 @@ from textual.app import App, ComposeResult
 from tui_helpers import screen_text
 
 from ml101.engine.data import MOONS_WINDOW
-from ml101.tui.messages import GridSizeChanged, Points
 from ml101.tui.widgets.boundary_map import LEVELS, BoundaryMap, map_area, quantize
+from ml101.tui.workers.messages import GridSizeChanged, Points
 
 
 class MapApp(App):

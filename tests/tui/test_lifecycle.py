@@ -81,7 +81,7 @@ def test_after_the_app_closed_with_torch_loaded_the_process_ends_at_once_with_it
     code = """
 import sys, types
 sys.modules["torch"] = types.ModuleType("torch")  # stands in for PyTorch: only its presence matters
-from ml101.tui.fast_exit import exit_now_if_torch
+from ml101.tui.workers.lifecycle import exit_now_if_torch
 
 class Closed:
     return_code, is_headless = 0, False
@@ -115,7 +115,7 @@ def test_the_quick_exit_lets_a_save_the_worker_began_finish(tmp_path):
     code = f"""
 import sys, threading, time, types
 sys.modules["torch"] = types.ModuleType("torch")
-from ml101.tui.fast_exit import exit_now_if_torch
+from ml101.tui.workers.lifecycle import exit_now_if_torch
 
 class Runner:
     worker, stopped = object(), threading.Event()

@@ -7,8 +7,8 @@ from rich.color import ColorSystem
 from textual.app import App, ComposeResult
 
 from ml101.engine.data import MOONS_WINDOW
-from ml101.tui.messages import Points
 from ml101.tui.widgets.boundary_map import BoundaryMap
+from ml101.tui.workers.messages import Points
 
 SIZE = (53, 19)  # the map at 80×24
 RNG = np.random.default_rng(0)

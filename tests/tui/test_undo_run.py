@@ -180,7 +180,7 @@ async def test_a_run_too_big_to_keep_twice_is_not_kept_and_the_notice_says_why(m
     from ml101.engine.spec import preset
 
     # a memory limit that holds one quick run but not two
-    monkeypatch.setattr("ml101.tui.run_aside.limit", lambda: training_bytes(preset("quick")) + 1)
+    monkeypatch.setattr("ml101.tui.workers.run_aside.limit", lambda: training_bytes(preset("quick")) + 1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await trained(pilot)

@@ -1,1 +1,1 @@
-"""`ml101 bench`'s measurements of the app itself (the engine's live in engine/bench_*.py)."""
+"""`ml101 bench`'s measurement harness: training speed, attack sweeps, the GPU, the app in a terminal."""

@@ -2,7 +2,7 @@
 
 Keys pick the attack, its strategy, how much it spends and the defence (or what the victim answers); Enter
 (or space) runs one attack (clean and attacked maps side by side, the numbers), `c` a whole curve. Both run in a
-thread worker (tui/attack_worker.py) with progress on the message line; Esc cancels. Below 120×40 the
+thread worker (tui/workers/attack.py) with progress on the message line; Esc cancels. Below 120×40 the
 setup, the maps and the curve are tabs (keys 1-3); from 120×40 on the setup and the curve stand on the left,
 the two maps one above the other on the right.
 """
@@ -21,9 +21,7 @@ from textual.widgets import Static, Tab, Tabs
 
 from ml101.engine.attacks.lab import recipe
 from ml101.engine.data import MOONS_WINDOW
-from ml101.tui.attack_worker import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
 from ml101.tui.i18n import binding, explain, t, translate_all_bindings, translate_bindings
-from ml101.tui.messages import GridSizeChanged
 from ml101.tui.widgets.attack_curve import AttackCurve, curve_key
 from ml101.tui.widgets.attack_curve import legend_text as curve_legend
 from ml101.tui.widgets.attack_map import AttackMap, MapTitle, legend_text
@@ -31,6 +29,8 @@ from ml101.tui.widgets.attack_numbers import numbers_text
 from ml101.tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text
 from ml101.tui.widgets.dialogs import ErrorScreen
 from ml101.tui.widgets.footer import Footer
+from ml101.tui.workers.attack import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
+from ml101.tui.workers.messages import GridSizeChanged
 
 PANELS = ("setup", "maps", "curve")
 WIDE = (120, 40)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from ml101.engine.errors import SpecError
 from ml101.engine.safe_text import printable
 from ml101.tui.i18n import explain, t
-from ml101.tui.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
 from ml101.tui.widgets.data_cursor import DataCursorMap
 from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
+from ml101.tui.workers.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
 
 
 def file_error(error: BaseException, path: str) -> str:

@@ -11,7 +11,7 @@ from ml101.tui.i18n import t
 from ml101.tui.widgets.attack_setup import describe
 
 if TYPE_CHECKING:
-    from ml101.tui.attack_worker import RunResult
+    from ml101.tui.workers.attack import RunResult
 
 
 def _pm(row: dict, name: str) -> str:

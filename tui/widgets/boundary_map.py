@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ml101.tui.messages import GridSizeChanged, Points
+from ml101.tui.workers.messages import GridSizeChanged, Points
 
 LEVELS = 9
 NEUTRAL = (58, 58, 58)

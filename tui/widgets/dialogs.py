@@ -34,7 +34,7 @@ def binding_groups(screen: Screen) -> list[tuple[str, list[Binding]]]:
     add(t("help.group_app"), screen.app)
     add(t(getattr(screen, "HELP_GROUP", "help.group_screen")), screen)  # each screen may name its group
     for widget in screen.query("*"):
-        if type(widget) in seen or not type(widget).__module__.startswith("tui."):
+        if type(widget) in seen or not type(widget).__module__.startswith("ml101.tui."):
             continue
         seen.add(type(widget))
         add(t(getattr(widget, "HELP_GROUP", "help.group_other")), widget)

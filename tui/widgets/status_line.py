@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ml101.tui.i18n import t
-from ml101.tui.messages import TrainingState
-from ml101.tui.runner import NO_LIMIT
+from ml101.tui.workers.messages import TrainingState
+from ml101.tui.workers.training import NO_LIMIT
 
 REDRAW_SECONDS = 0.25
 NUMBERS = re.compile(r"\d+")

@@ -11,7 +11,7 @@ sigmoid, so the output is a probability for class 1. Training repeats three step
     2. backward:  the chain rule, from the loss back to every W and b (dA → dZ → dW, db, dA_prev)
     3. update:    nudge every parameter against its gradient (the optimizer decides how far)
 
-`engine/torch_net.py` does the same with PyTorch's autograd; a test checks both agree to 1e-6.
+`engine/nets/torch_net.py` does the same with PyTorch's autograd; a test checks both agree to 1e-6.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from ml101.engine.hyper import ADAM_BETAS, EPS, LEAKY_SLOPE, MOMENTUM, RMSPROP_ALPHA
 from ml101.engine.spec import Experiment
 
 # ---------------------------------------------------------------------------------------------------------
@@ -34,7 +35,8 @@ def sigmoid(Z):
 ACTIVATIONS = {
     # name: (g(Z), g'(Z) given Z and A)
     "relu": (lambda Z: np.maximum(Z, 0), lambda Z, A: (Z > 0).astype(Z.dtype)),
-    "leaky_relu": (lambda Z: np.where(Z > 0, Z, 0.01 * Z), lambda Z, A: np.where(Z > 0, 1.0, 0.01).astype(Z.dtype)),
+    "leaky_relu": (lambda Z: np.where(Z > 0, Z, LEAKY_SLOPE * Z),
+                   lambda Z, A: np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype)),
     "tanh": (np.tanh, lambda Z, A: 1 - A**2),
     "sigmoid": (sigmoid, lambda Z, A: A * (1 - A)),
     "linear": (lambda Z: Z, lambda Z, A: np.ones_like(Z)),
@@ -90,7 +92,7 @@ class SGD:
 class Momentum:
     """Gradient descent with a velocity v ← 0.9 · v + ∇J; θ ← θ − lr · v (as torch.optim.SGD)."""
 
-    def __init__(self, lr, beta=0.9):
+    def __init__(self, lr, beta=MOMENTUM):
         self.lr, self.beta, self.velocity = lr, beta, None
 
     def step(self, params, grads):
@@ -105,7 +107,7 @@ class Momentum:
 class RMSprop:
     """Divide each step by a running size of recent gradients, so steep and flat directions move alike."""
 
-    def __init__(self, lr, alpha=0.99, eps=1e-8):
+    def __init__(self, lr, alpha=RMSPROP_ALPHA, eps=EPS):
         self.lr, self.alpha, self.eps, self.square_avg = lr, alpha, eps, None
 
     def step(self, params, grads):
@@ -120,7 +122,7 @@ class RMSprop:
 class Adam:
     """Momentum and RMSprop together, with a correction for their zero start (as torch.optim.Adam)."""
 
-    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    def __init__(self, lr, beta1=ADAM_BETAS[0], beta2=ADAM_BETAS[1], eps=EPS):
         self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
         self.t, self.m, self.v = 0, None, None
 

@@ -9,7 +9,7 @@ The models do not interact: the loss is a sum of per-model means, so every model
 it would get alone, and Adam/RMSprop work element by element. A test checks that a stacked model reaches the
 accuracy a single `Trainer` reaches with the same seed.
 
-Forward and backward are written out by hand (like engine/numpy_net.py, batched): on two cores that is
+Forward and backward are written out by hand (like engine/nets/numpy_net.py, batched): on two cores that is
 faster than autograd for nets this small, and it reads the same as the teaching code.
 """
 
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ml101.engine.errors import SpecError
-from ml101.engine.frozen_net import FrozenNet, grid_points  # noqa: F401 — re-exported: stacks hand these out
-from ml101.engine.numpy_net import ACTIVATIONS, init_params
+from ml101.engine.hyper import ADAM_BETAS, EPS, LEAKY_SLOPE, MOMENTUM, RMSPROP_ALPHA
+from ml101.engine.nets.frozen import FrozenNet, grid_points  # noqa: F401 — re-exported: stacks hand these out
+from ml101.engine.nets.numpy_net import ACTIVATIONS, init_params
 from ml101.engine.spec import Experiment
 
 Progress = Callable[[int, int], None]  # (epochs done, epochs in this run)
@@ -263,7 +264,7 @@ def _activate(name: str, Z):
     if name == "relu":
         return torch.relu(Z)
     if name == "leaky_relu":
-        return torch.nn.functional.leaky_relu(Z, 0.01)
+        return torch.nn.functional.leaky_relu(Z, LEAKY_SLOPE)
     if name == "tanh":
         return torch.tanh(Z)
     if name == "sigmoid":
@@ -278,7 +279,7 @@ def _activate_(name: str, Z):
     if name == "relu":
         return Z.clamp_min_(0)
     if name == "leaky_relu":
-        return torch.nn.functional.leaky_relu_(Z, 0.01)
+        return torch.nn.functional.leaky_relu_(Z, LEAKY_SLOPE)
     if name == "tanh":
         return Z.tanh_()
     if name == "sigmoid":
@@ -289,14 +290,14 @@ def _activate_(name: str, Z):
 def _slope(name: str, A):
     """g′ for the backward pass, from the layer's output A = g(Z) (leaky relu: A > 0 exactly when Z > 0)."""
     if name == "leaky_relu":
-        return (A > 0).to(A.dtype) * 0.99 + 0.01
+        return (A > 0).to(A.dtype) * (1 - LEAKY_SLOPE) + LEAKY_SLOPE
     if name == "tanh":
         return 1 - A * A
     return A * (1 - A)  # sigmoid
 
 
 def _gradients(exp: Experiment, Ws, bs, X, Y, scale):
-    """One batched forward and backward pass: the chain rule of engine/numpy_net.py with a model axis.
+    """One batched forward and backward pass: the chain rule of engine/nets/numpy_net.py with a model axis.
 
     Every slope is written in terms of the layer's output A (relu′ is A > 0, tanh′ is 1 − A², …), so the
     activations overwrite Z in place and no Z is kept: fewer big tensors made and walked per step.
@@ -337,11 +338,11 @@ def _optimizer(exp: Experiment, params):
     import torch
 
     if exp.optimizer == "adam":
-        return torch.optim.Adam(params, lr=exp.lr, betas=(0.9, 0.999), eps=1e-8, foreach=True)
+        return torch.optim.Adam(params, lr=exp.lr, betas=ADAM_BETAS, eps=EPS, foreach=True)
     if exp.optimizer == "rmsprop":
-        return torch.optim.RMSprop(params, lr=exp.lr, alpha=0.99, eps=1e-8, foreach=True)
+        return torch.optim.RMSprop(params, lr=exp.lr, alpha=RMSPROP_ALPHA, eps=EPS, foreach=True)
     if exp.optimizer == "momentum":
-        return torch.optim.SGD(params, lr=exp.lr, momentum=0.9, foreach=True)
+        return torch.optim.SGD(params, lr=exp.lr, momentum=MOMENTUM, foreach=True)
     return torch.optim.SGD(params, lr=exp.lr, foreach=True)
 
 

@@ -1,4 +1,4 @@
-"""The NumPy network of engine/numpy_net.py again, rearranged for speed. Same maths, same results (a test
+"""The NumPy network of engine/nets/numpy_net.py again, rearranged for speed. Same maths, same results (a test
 checks the two follow the same loss curve for every activation, loss, regulariser and optimizer).
 
 Read numpy_net.py to learn; read this to see why a tiny net is slow in plain NumPy and what helps. At the
@@ -25,6 +25,7 @@ import threading
 
 import numpy as np
 
+from ml101.engine.hyper import ADAM_BETAS, EPS, LEAKY_SLOPE, MOMENTUM, RMSPROP_ALPHA
 from ml101.engine.spec import Experiment
 
 SCRATCH_BYTES = 32 * 2**20
@@ -207,7 +208,7 @@ class FastNumpyNet:
             np.greater(H, 0, out=M)
             np.multiply(dA, M, out=dA)
         elif name == "leaky_relu":
-            dA *= np.where(H > 0, 1.0, 0.01).astype(dA.dtype)
+            dA *= np.where(H > 0, 1.0, LEAKY_SLOPE).astype(dA.dtype)
         elif name == "tanh":
             T = buf["tmp"][:o]
             np.multiply(H, H, out=T)
@@ -230,21 +231,21 @@ class FastNumpyNet:
             np.multiply(g, self.lr, out=tmp)
         elif self.optimizer == "momentum":
             v = mem["a"]
-            v *= 0.9
+            v *= MOMENTUM
             v += g
             np.multiply(v, self.lr, out=tmp)
         elif self.optimizer == "rmsprop":
             s = mem["a"]
-            s *= 0.99
+            s *= RMSPROP_ALPHA
             np.multiply(g, g, out=tmp)
-            tmp *= 1 - 0.99
+            tmp *= 1 - RMSPROP_ALPHA
             s += tmp
             np.sqrt(s, out=tmp2)
-            tmp2 += 1e-8
+            tmp2 += EPS
             np.multiply(g, self.lr, out=tmp)
             tmp /= tmp2
         else:  # adam
-            beta1, beta2 = 0.9, 0.999
+            beta1, beta2 = ADAM_BETAS
             m, v = mem["a"], mem["b"]
             self.t += 1
             step_size = self.lr / (1 - beta1**self.t)
@@ -258,7 +259,7 @@ class FastNumpyNet:
             v += tmp
             np.sqrt(v, out=tmp2)
             tmp2 /= v_correction
-            tmp2 += 1e-8
+            tmp2 += EPS
             np.multiply(m, step_size, out=tmp)
             tmp /= tmp2
         p -= tmp

@@ -59,7 +59,7 @@ def build_trainer(args):
     """The trainer the flags describe: a preset (or a saved file) with the given settings on top."""
     from ml101.engine.spec import preset
     from ml101.engine.trainer import Trainer
-    from ml101.tui.cli_train_flags import check_after, check_before
+    from ml101.tui.cli.train_flags import check_after, check_before
 
     changes = _given_settings(args)
     check_before(args, changes)  # flags that would be ignored, or would undo another flag, are refused
@@ -92,7 +92,7 @@ def _check_batch(trainer):
 
 
 def run(args) -> int:
-    from ml101.tui.cli_outputs import check_outputs, write_outputs
+    from ml101.tui.cli.train_files import check_outputs, write_outputs
 
     if args.load is not None and not args.load.strip():
         raise SpecError("--load", "needs a file name")
@@ -148,7 +148,7 @@ def _train_with_progress(trainer, epochs: int) -> None:
         TextColumn("loss {task.fields[loss]}  test acc {task.fields[acc]}"),
         TimeRemainingColumn(),
     )
-    from ml101.tui.cli_output import console
+    from ml101.tui.cli.stdout import console
 
     with Progress(*columns, console=console(), transient=False, refresh_per_second=5) as progress:
         task = progress.add_task("train", total=epochs, loss="-", acc="-")

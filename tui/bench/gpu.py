@@ -19,8 +19,8 @@ def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = No
     """`gpu` and `models` exist for a dry run of this code on a machine without a GPU (gpu="cpu")."""
     import torch
 
-    from ml101.engine import bench_sweep
-    from ml101.engine.bench_training import backend_steps_per_second
+    from ml101.tui.bench import sweep as bench_sweep
+    from ml101.tui.bench.training import backend_steps_per_second
 
     say = progress or (lambda _message: None)
     if gpu == "cuda" and not torch.cuda.is_available():
@@ -33,14 +33,11 @@ def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = No
     figures["single_torch_cuda_steps_per_second"] = backend_steps_per_second("torch", epochs, device=gpu)
     figures["single_torch_cpu_steps_per_second"] = backend_steps_per_second("torch", epochs, device="cpu")
     figures["single_numpy_steps_per_second"] = backend_steps_per_second("numpy", epochs * 3)
-    if bench_sweep.available():
-        for name, device in (("cuda", gpu), ("cpu", "cpu")):
-            say(f"sweep: 33 models stacked on {device}")
-            bench_sweep.warm_up(device)
-            figures[f"sweep_stacked_{name}_seconds"] = bench_sweep.stacked_seconds(device)[0]
-        figures["sweep_cpu_vs_cuda"] = figures["sweep_stacked_cpu_seconds"] / figures["sweep_stacked_cuda_seconds"]
-    else:
-        say("not measured: the stacked sweep (engine/attacks/poison_lab.py is not built yet)")
+    for name, device in (("cuda", gpu), ("cpu", "cpu")):
+        say(f"sweep: 33 models stacked on {device}")
+        bench_sweep.warm_up(device)
+        figures[f"sweep_stacked_{name}_seconds"] = bench_sweep.stacked_seconds(device)[0]
+    figures["sweep_cpu_vs_cuda"] = figures["sweep_stacked_cpu_seconds"] / figures["sweep_stacked_cuda_seconds"]
     stack_epochs = 100 if quick else 300
     say(f"big stack: {models} nets × {stack_epochs} epochs on {gpu}")
     seconds = _stack_seconds(models, stack_epochs, gpu)
@@ -52,8 +49,8 @@ def _stack_seconds(models: int, epochs: int, device: str) -> float:
     import torch
 
     from ml101.engine.data import generate, split
+    from ml101.engine.nets.stacked import train_stacked
     from ml101.engine.spec import preset
-    from ml101.engine.stacked import train_stacked
 
     exp = preset("quick").with_changes(device=device)
     s = split(generate(exp.data, exp.samples, exp.noise, exp.data_seed), exp.test_fraction, exp.split_seed)

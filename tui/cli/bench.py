@@ -67,7 +67,7 @@ def run(args) -> int:
 
         raise SpecError("--only", "cannot be used with --gpu, which measures the GPU part only")
     if args.gpu:
-        from ml101.engine.bench_gpu import gpu_figures
+        from ml101.tui.bench.gpu import gpu_figures
 
         figures, problems = gpu_figures(quick=args.quick, progress=say), {}
     else:
@@ -122,7 +122,7 @@ def measure(plan: dict, quick: bool, only: tuple[str, ...] | None = None) -> tup
 
 
 def training_speed(plan: dict) -> dict:
-    from ml101.engine.bench_training import steps_per_second
+    from ml101.tui.bench.training import steps_per_second
 
     best = steps_per_second(plan["epochs"], plan["rounds"], progress=say)
     fastest = max(best["numpy"], best["torch"])
@@ -141,7 +141,7 @@ def training_speed(plan: dict) -> dict:
 
 
 def time_to_97(plan: dict) -> dict:
-    from ml101.engine.bench_training import seconds_to_accuracy
+    from ml101.tui.bench.training import seconds_to_accuracy
 
     runs = [seconds_to_accuracy() for _ in range(plan["to_97_repeats"])]
     if any("seconds_to_97" not in r for r in runs):
@@ -155,11 +155,9 @@ def time_to_97(plan: dict) -> dict:
     }
 
 
-def sweep() -> dict | str:
-    from ml101.engine import bench_sweep
+def sweep() -> dict:
+    from ml101.tui.bench import sweep as bench_sweep
 
-    if not bench_sweep.available():
-        return "not built yet (engine/attacks/poison_lab.py)"
     say("sweep: 33 models stacked, then the same one by one")
     return bench_sweep.sweep_figures()
 
@@ -177,11 +175,11 @@ def app_start(plan: dict) -> dict:
 
 
 def app_training(plan: dict) -> dict:
-    from ml101.engine.bench_training import backend_steps_per_second
     from ml101.engine.spec import preset
     from ml101.engine.store import save_experiment
     from ml101.engine.trainer import Trainer
     from ml101.tui.bench.terminal import training_session
+    from ml101.tui.bench.training import backend_steps_per_second
 
     with tempfile.TemporaryDirectory(prefix="ml101-bench-") as folder:
         path = os.path.join(folder, "endless.npz")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml101.engine.numpy_net import ACTIVATIONS
+from ml101.engine.nets.numpy_net import ACTIVATIONS
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ def _training(args):
 def _check_cuda() -> None:
     """Before any data is made: a GPU that is not there is one line, not a traceback after the set-up."""
     try:
-        from ml101.engine.stacked import pick_device
+        from ml101.engine.nets.stacked import pick_device
 
         pick_device("cuda")  # a SpecError naming --device when torch sees no CUDA GPU
     except ImportError:
@@ -223,7 +223,7 @@ def _with_progress(args, work):
         return work(), time.perf_counter() - start
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ml101.tui.cli_output import console
+    from ml101.tui.cli.stdout import console
 
     columns = (TextColumn(f"{args.attack} {args.strategy}"), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
                TimeRemainingColumn())

@@ -21,10 +21,10 @@ from textual.worker import Worker, get_current_worker
 from ml101.engine.attacks.lab import recipe, workshop_split
 from ml101.engine.data import MOONS_WINDOW
 from ml101.engine.errors import SpecError
+from ml101.engine.nets.stacked import Cancelled
 from ml101.engine.spec import Experiment
-from ml101.engine.stacked import Cancelled
-from ml101.tui.messages import Points
 from ml101.tui.widgets.attack_setup import AttackSettings
+from ml101.tui.workers.messages import Points
 
 GRID = (160, 120)  # pixels of every map grid: as fine as a 120×40 terminal shows, 4:3 like the window
 PROGRESS_SECONDS = 0.1

@@ -28,7 +28,7 @@ from ml101.engine.errors import SpecError
 from ml101.engine.history import COLUMNS
 from ml101.engine.spec import Experiment
 from ml101.engine.trainer import Trainer
-from ml101.tui.messages import (
+from ml101.tui.workers.messages import (
     DataEdited,
     FileDone,
     MapView,
@@ -41,7 +41,7 @@ from ml101.tui.messages import (
     TrainingFailed,
     TrainingState,
 )
-from ml101.tui.run_aside import Run, SetAside, before_change
+from ml101.tui.workers.run_aside import Run, SetAside, before_change
 
 CHUNK_SECONDS = 0.05
 SNAPSHOT_SECONDS = 0.1
@@ -281,7 +281,7 @@ class _TrainingLoop:
         self._set_target()
         self.grid_stale = True
 
-    # the run a destructive key replaced (tui/run_aside.py) -------------------------------------------
+    # the run a destructive key replaced (tui/workers/run_aside.py) -------------------------------------------
     def _kept(self, trainer: Trainer) -> Run:
         return Run(trainer, list(self.undo), self.target)  # a reset keeps the data: the list must not be shared
 

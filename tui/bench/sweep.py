@@ -1,7 +1,7 @@
 """Attack-sweep speed for `ml101 bench`: 33 poisoned models (11 fractions × 3 seeds) stacked, and one by one.
 
 Stacked is what `ml101 attack poison --sweep` runs: `poison_sweep`, every model in one batched program
-(engine/stacked.py). Sequential is the same 33 poisonings trained one after another by the fastest
+(engine/nets/stacked.py). Sequential is the same 33 poisonings trained one after another by the fastest
 single-model path ml101 has (the fast NumPy net, no history, nothing but training and a test evaluation),
 so the ratio says what stacking buys over simply looping. Both include making the poisoned data sets. The
 mean test accuracies per fraction of the two runs are compared as a check that both did the same work.
@@ -13,34 +13,22 @@ import time
 
 import numpy as np
 
+from ml101.engine.attacks import lab, poison_lab
+from ml101.engine.attacks.poison import poison
+
 SEEDS = 3
-
-
-def _lab():
-    """The attack lab's sweep and helpers, or None while it is not there."""
-    try:
-        from ml101.engine.attacks import lab, poison_lab
-        from ml101.engine.attacks.poison import poison
-    except ImportError:
-        return None
-    return lab, poison_lab, poison
-
-
-def available() -> bool:
-    return _lab() is not None
 
 
 def warm_up(device: str = "cpu") -> None:
     """Import torch and run a tiny stack once, so neither is counted in the sweep's seconds."""
     from ml101.engine.attacks.lab import recipe, workshop_split
-    from ml101.engine.stacked import train_stacked
+    from ml101.engine.nets.stacked import train_stacked
 
     data = workshop_split()
     train_stacked(recipe(epochs=3, device=device), data.X_train, data.y_train, [0, 1])
 
 
 def stacked_seconds(device: str = "cpu", strategy: str = "random") -> tuple[float, np.ndarray]:
-    lab, poison_lab, _ = _lab()
     exp = lab.recipe(device=device)
     start = time.perf_counter()
     points = poison_lab.poison_sweep(strategy, poison_lab.SWEEP_FRACTIONS, seeds=SEEDS, exp=exp)
@@ -49,10 +37,9 @@ def stacked_seconds(device: str = "cpu", strategy: str = "random") -> tuple[floa
 
 
 def sequential_seconds(strategy: str = "random") -> tuple[float, np.ndarray]:
-    from ml101.engine.numpy_net import init_params
-    from ml101.engine.trainer import build_net
+    from ml101.engine.nets import build_net
+    from ml101.engine.nets.numpy_net import init_params
 
-    lab, poison_lab, poison = _lab()
     exp = lab.recipe()
     data = lab.workshop_split()
     start = time.perf_counter()
@@ -73,9 +60,7 @@ def sequential_seconds(strategy: str = "random") -> tuple[float, np.ndarray]:
 
 
 def sweep_figures() -> dict:
-    """Seconds for the 33-model sweep stacked (CPU) and sequential; {} while the attack lab is not built."""
-    if not available():
-        return {}
+    """Seconds for the 33-model sweep stacked (CPU) and sequential."""
     warm_up()
     stacked, stacked_accuracy = stacked_seconds()
     sequential, sequential_accuracy = sequential_seconds()

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ml101.engine.hyper import ADAM_BETAS, EPS, MOMENTUM, RMSPROP_ALPHA
 from ml101.engine.spec import Experiment
 
 _ACTIVATIONS = {
@@ -66,9 +67,9 @@ class TorchNet:
             # faster per step on the workshop net); RMSprop has no fused version
             self.optimizer = {
                 "sgd": lambda: torch.optim.SGD(params, lr=exp.lr, fused=True),
-                "momentum": lambda: torch.optim.SGD(params, lr=exp.lr, momentum=0.9, fused=True),
-                "rmsprop": lambda: torch.optim.RMSprop(params, lr=exp.lr, alpha=0.99, eps=1e-8, foreach=True),
-                "adam": lambda: torch.optim.Adam(params, lr=exp.lr, betas=(0.9, 0.999), eps=1e-8, fused=True),
+                "momentum": lambda: torch.optim.SGD(params, lr=exp.lr, momentum=MOMENTUM, fused=True),
+                "rmsprop": lambda: torch.optim.RMSprop(params, lr=exp.lr, alpha=RMSPROP_ALPHA, eps=EPS, foreach=True),
+                "adam": lambda: torch.optim.Adam(params, lr=exp.lr, betas=ADAM_BETAS, eps=EPS, fused=True),
             }[exp.optimizer]()
             self.optimizer_name = exp.optimizer
         for group in self.optimizer.param_groups:

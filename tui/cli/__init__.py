@@ -13,7 +13,7 @@ import re
 import sys
 
 from ml101.engine.errors import SpecError
-from ml101.tui import cli_output
+from ml101.tui.cli import stdout
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMAND_OPTIONS = {"train": ("preset", "load"), "attack": ("preset",)}  # the app's options a command has too
@@ -74,22 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--load", dest="app_load", metavar="FILE", help="experiment file to open the app with")
     add_memory_limit(parser)
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser, metavar="{train,attack,bench}")
-    from ml101.tui import cli_train
+    from ml101.tui.cli import attack, bench, train  # here: they import flag_name and friends from this module
 
-    cli_train.add_parser(commands)
-    for module_name in ("ml101.tui.cli_attack", "ml101.tui.cli_bench"):
-        module = _optional_module(module_name)
-        if module is not None:
-            module.add_parser(commands)
+    for command in (train, attack, bench):
+        command.add_parser(commands)
     return parser
-
-
-def _optional_module(name: str):
-    import importlib.util
-
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"write it after the command (ml101 {args.command} --{flag} …)" if own
                     else f"ml101 {args.command} has none"))
         code = args.run(args)
-        cli_output.flush_stdout()  # here, where a closed pipe or a full disk can still be told apart
+        stdout.flush_stdout()  # here, where a closed pipe or a full disk can still be told apart
         return code
     except SpecError as exc:
         where = exc.field if exc.field.startswith("ml101") else f"ml101: {flag_name(exc.field)}"
@@ -125,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         print("ml101: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader has all it wanted (`| head`): no message, as head expects
-        cli_output.silence()
+        stdout.silence()
         return EXIT_OK
     except Exception as exc:  # a bug: say so in one line, details on request
-        if isinstance(exc, OSError) and cli_output.is_disk_full(exc):  # the disk's fault, not ml101's
-            print(cli_output.disk_full_line(exc), file=sys.stderr)
-            cli_output.silence()  # what stdout still buffers must not fail again at exit
+        if isinstance(exc, OSError) and stdout.is_disk_full(exc):  # the disk's fault, not ml101's
+            print(stdout.disk_full_line(exc), file=sys.stderr)
+            stdout.silence()  # what stdout still buffers must not fail again at exit
             return EXIT_BAD_INPUT
         if os.environ.get("ML101_DEBUG"):
             raise
