@@ -19,8 +19,8 @@ import ml101  # noqa: F401 — first: the package root sets one BLAS thread befo
 import numpy as np
 
 from ml101.tui.workers.attack import Job, Marks, Picture, RunResult
-from ml101.tui.workers.messages import Points
-from ml101.tui.widgets.attack_setup import AttackSettings
+from ml101.engine.data import Split
+from ml101.tui.models import AttackSettings
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "attack"
 JOBS = {  # file name → the job whose result it holds: the lab's two notebook attacks, as `r`/Enter runs them
@@ -52,7 +52,7 @@ def load(name: str) -> RunResult:
             Picture(
                 p["title"],
                 stored[f"p{i}_grid"].astype(np.float64),
-                Points(*(stored[f"p{i}_{name}"] for name in POINT_FIELDS)),
+                Split(*(stored[f"p{i}_{name}"] for name in POINT_FIELDS)),
                 tuple(Marks(kind, stored[f"p{i}_m{j}_X"], stored[f"p{i}_m{j}_labels"])
                       for j, kind in enumerate(p["marks"])),
                 tuple(p["legend"]),

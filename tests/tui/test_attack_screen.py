@@ -17,8 +17,8 @@ from ml101.engine.attacks.lab import recipe
 from ml101.tui import i18n
 from ml101.tui.app import screen_actions
 from ml101.tui.i18n_attack import DE, EN
+from ml101.tui.models import AttackSettings
 from ml101.tui.screens.attack import AttackScreen
-from ml101.tui.widgets.attack_setup import AttackSettings
 from ml101.tui.widgets.dialogs import binding_groups
 from ml101.tui.workers.attack import Job, run_job
 

@@ -6,9 +6,9 @@ import numpy as np
 from textual.app import App, ComposeResult
 from tui_helpers import screen_text
 
-from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.tui.widgets.boundary_map import LEVELS, BoundaryMap, map_area, quantize
-from ml101.tui.workers.messages import GridSizeChanged, Points
+from ml101.tui.widgets.messages import GridSizeChanged
 
 
 class MapApp(App):
@@ -24,7 +24,7 @@ class MapApp(App):
 
 
 # Two train points (one per class) and one test point, far apart inside the moons window.
-POINTS = Points(
+POINTS = Split(
     X_train=np.array([[-1.0, 1.5], [2.0, -0.5]]),
     y_train=np.array([0.0, 1.0]),
     X_test=np.array([[0.5, 0.5]]),

@@ -6,13 +6,12 @@ import numpy as np
 from rich.color import ColorSystem
 from textual.app import App, ComposeResult
 
-from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.tui.widgets.boundary_map import BoundaryMap
-from ml101.tui.workers.messages import Points
 
 SIZE = (53, 19)  # the map at 80×24
 RNG = np.random.default_rng(0)
-POINTS = Points(
+POINTS = Split(
     X_train=RNG.uniform([-1.5, -1.0], [2.5, 2.0], (300, 2)),
     y_train=RNG.integers(0, 2, 300).astype(float),
     X_test=RNG.uniform([-1.5, -1.0], [2.5, 2.0], (100, 2)),

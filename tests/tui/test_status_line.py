@@ -7,8 +7,8 @@ from tui_helpers import until
 
 from ml101.engine.spec import preset
 from ml101.engine.trainer import Metrics
+from ml101.tui.models import MapView, TrainingState
 from ml101.tui.widgets.status_line import StatusLine
-from ml101.tui.workers.messages import MapView, TrainingState
 
 
 class LineApp(App):

@@ -22,15 +22,16 @@ from textual.widgets import Static, Tab, Tabs
 from ml101.engine.attacks.lab import recipe
 from ml101.engine.data import MOONS_WINDOW
 from ml101.tui.i18n import binding, explain, t, translate_all_bindings, translate_bindings
+from ml101.tui.models import AttackSettings
 from ml101.tui.widgets.attack_curve import AttackCurve, curve_key
 from ml101.tui.widgets.attack_curve import legend_text as curve_legend
 from ml101.tui.widgets.attack_map import AttackMap, MapTitle, legend_text
 from ml101.tui.widgets.attack_numbers import numbers_text
-from ml101.tui.widgets.attack_setup import AttackSettings, AttackSetup, amount_text
+from ml101.tui.widgets.attack_setup import AttackSetup, amount_text
 from ml101.tui.widgets.dialogs import ErrorScreen
 from ml101.tui.widgets.footer import Footer
+from ml101.tui.widgets.messages import GridSizeChanged
 from ml101.tui.workers.attack import AttackFinished, AttackProgress, CurveResult, Job, RunResult, start_job
-from ml101.tui.workers.messages import GridSizeChanged
 
 PANELS = ("setup", "maps", "curve")
 WIDE = (120, 40)

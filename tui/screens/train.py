@@ -24,6 +24,7 @@ from ml101.engine.errors import SpecError
 from ml101.engine.spec import Experiment, preset
 from ml101.engine.trainer import Trainer
 from ml101.tui.i18n import binding, explain, field_label, has, number, t, translate_all_bindings, translate_bindings
+from ml101.tui.models import MapView, TrainingState
 from ml101.tui.screens.train_files import FilesAndEdits
 from ml101.tui.widgets.architecture import ArchitectureEditor, LayerList
 from ml101.tui.widgets.boundary_map import BoundaryMap
@@ -32,19 +33,16 @@ from ml101.tui.widgets.dialogs import ErrorScreen
 from ml101.tui.widgets.footer import Footer
 from ml101.tui.widgets.loss_plot import LossPlot
 from ml101.tui.widgets.map_legend import MapLegend
+from ml101.tui.widgets.messages import ChangeRequested, GridSizeChanged
 from ml101.tui.widgets.settings import SettingsPanel, value_text
 from ml101.tui.widgets.status_line import StatusLine
 from ml101.tui.workers.messages import (
-    ChangeRequested,
-    GridSizeChanged,
-    MapView,
     RunPutAside,
     RunRestored,
     SettingApplied,
     SettingRejected,
     Snapshot,
     TrainingFailed,
-    TrainingState,
 )
 from ml101.tui.workers.training import TrainingRunner
 

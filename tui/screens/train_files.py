@@ -11,7 +11,8 @@ from ml101.engine.safe_text import printable
 from ml101.tui.i18n import explain, t
 from ml101.tui.widgets.data_cursor import DataCursorMap
 from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
-from ml101.tui.workers.messages import CursorLeft, DataEdited, DataEditRequested, FileDone
+from ml101.tui.widgets.messages import CursorLeft, DataEditRequested
+from ml101.tui.workers.messages import DataEdited, FileDone
 
 
 def file_error(error: BaseException, path: str) -> str:

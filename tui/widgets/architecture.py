@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from ml101.engine.spec import ACTIVATIONS, MAX_WIDTH, Experiment
 from ml101.tui.i18n import binding, number, t, translate_bindings
-from ml101.tui.workers.messages import ChangeRequested
+from ml101.tui.widgets.messages import ChangeRequested
 
 
 class LayerList(Widget, can_focus=True):

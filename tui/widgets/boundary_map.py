@@ -24,7 +24,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ml101.tui.workers.messages import GridSizeChanged, Points
+from ml101.engine.data import Split
+from ml101.tui.widgets.messages import GridSizeChanged
 
 LEVELS = 9
 NEUTRAL = (58, 58, 58)
@@ -80,7 +81,7 @@ class BoundaryMap(Widget):
         self._grid_id = -1
         self._kind = "probability"
         self._window = (-1.5, 2.5, -1.0, 2.0)
-        self._points: Points | None = None
+        self._points: Split | None = None
         self._strips: list[Strip] | None = None
         self._cells: list[list] = []  # per line of the widget, the (text, style) of each map cell: what to compare
         self._drawn_size = None  # the widget size `_strips` were made for
@@ -88,7 +89,7 @@ class BoundaryMap(Widget):
         self._styles: dict = {}
 
     # the public, plain-data interface ---------------------------------------------------------------
-    def show(self, grid, grid_id: int, window, points: Points | None, kind: str = "probability") -> None:
+    def show(self, grid, grid_id: int, window, points: Split | None, kind: str = "probability") -> None:
         """Draw `grid` ((ny, nx), row 0 = smallest y) over `window`; redraws only if something changed."""
         window = tuple(window)
         if grid_id == self._grid_id and window == self._window and points is self._points and kind == self._kind:

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from ml101.tui.i18n import binding, translate_bindings
 from ml101.tui.widgets.boundary_map import MONO_GLYPHS, TEST_GLYPH, TRAIN_GLYPH, BoundaryMap, map_area
-from ml101.tui.workers.messages import CursorLeft, DataEditRequested
+from ml101.tui.widgets.messages import CursorLeft, DataEditRequested
 
 CURSOR_GLYPH = "+"
 POINT_GLYPHS = {TRAIN_GLYPH, TEST_GLYPH, *MONO_GLYPHS.values()}

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ml101.tui.i18n import t
+from ml101.tui.models import MapView
 from ml101.tui.widgets.boundary_map import (
     DENSITY,
     LEVELS,
@@ -20,7 +21,6 @@ from ml101.tui.widgets.boundary_map import (
     TRAIN_GLYPH,
     level_colour,
 )
-from ml101.tui.workers.messages import MapView
 
 
 class MapLegend(Static):

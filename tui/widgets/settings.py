@@ -27,7 +27,7 @@ from ml101.engine.spec import (
     rule_text,
 )
 from ml101.tui.i18n import binding, t, translate_bindings
-from ml101.tui.workers.messages import ChangeRequested
+from ml101.tui.widgets.messages import ChangeRequested
 
 CSV = "csv"
 CHOICES = {

@@ -16,8 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ml101.tui.i18n import t
-from ml101.tui.workers.messages import TrainingState
-from ml101.tui.workers.training import NO_LIMIT
+from ml101.tui.models import NO_LIMIT, TrainingState
 
 REDRAW_SECONDS = 0.25
 NUMBERS = re.compile(r"\d+")

@@ -19,12 +19,11 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from ml101.engine.attacks.lab import recipe, workshop_split
-from ml101.engine.data import MOONS_WINDOW
+from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.engine.errors import SpecError
 from ml101.engine.nets.stacked import Cancelled
 from ml101.engine.spec import Experiment
-from ml101.tui.widgets.attack_setup import AttackSettings
-from ml101.tui.workers.messages import Points
+from ml101.tui.models import AttackSettings
 
 GRID = (160, 120)  # pixels of every map grid: as fine as a 120×40 terminal shows, 4:3 like the window
 PROGRESS_SECONDS = 0.1
@@ -46,7 +45,7 @@ class Picture:
 
     title: str  # i18n key
     grid: np.ndarray  # (ny, nx), row 0 = smallest y
-    points: Points
+    points: Split
     marks: tuple[Marks, ...] = ()
     legend: tuple[str, ...] = ()  # i18n keys of the marks this map uses
 
@@ -132,7 +131,7 @@ def _grid(net) -> np.ndarray:
 def poison_pictures(example) -> tuple[Picture, ...]:
     data = workshop_split()
     poisoning = example.poisoning
-    clean_points = Points(data.X_train, data.y_train, data.X_test, data.y_test)
+    clean_points = Split(data.X_train, data.y_train, data.X_test, data.y_test)
     changed = poisoning.changed
     target = ()
     if poisoning.target is not None and poisoning.strategy in ("target", "backdoor"):
@@ -140,7 +139,7 @@ def poison_pictures(example) -> tuple[Picture, ...]:
         target = (Marks("target", poisoning.target[None, :], np.array([wanted])),)
     poisoned = Picture(
         "attack.map.poisoned", _grid(example.poisoned),
-        Points(poisoning.X, poisoning.y, data.X_test, data.y_test),
+        Split(poisoning.X, poisoning.y, data.X_test, data.y_test),
         (Marks("poisoned", poisoning.X[changed], poisoning.y[changed]), *target),
         ("attack.legend.poisoned", *(("attack.legend.target",) if target else ())),
     )
@@ -151,7 +150,7 @@ def poison_pictures(example) -> tuple[Picture, ...]:
         still = changed[keep[changed] & (cleaning.y[changed] == poisoning.y[changed])]
         pictures.append(Picture(
             "attack.map.defended", _grid(example.defended),
-            Points(poisoning.X[keep], cleaning.y[keep], data.X_test, data.y_test),
+            Split(poisoning.X[keep], cleaning.y[keep], data.X_test, data.y_test),
             (Marks("poisoned", poisoning.X[still], poisoning.y[still]), *target),
             ("attack.legend.missed", *(("attack.legend.target",) if target else ())),
         ))
@@ -162,8 +161,8 @@ def steal_pictures(victim, example) -> tuple[Picture, ...]:
     data = workshop_split()
     answers = (np.asarray(example.answers) > 0.5).astype(float)
     return (
-        Picture("attack.map.victim", _grid(victim.net), Points(data.X_train, data.y_train, data.X_test, data.y_test)),
-        Picture("attack.map.copy", _grid(example.copy), Points(NO_POINTS, np.zeros(0), NO_POINTS, np.zeros(0)),
+        Picture("attack.map.victim", _grid(victim.net), Split(data.X_train, data.y_train, data.X_test, data.y_test)),
+        Picture("attack.map.copy", _grid(example.copy), Split(NO_POINTS, np.zeros(0), NO_POINTS, np.zeros(0)),
                 (Marks("query", np.asarray(example.queries), answers),), ("attack.legend.query",)),
     )
 

@@ -1,4 +1,4 @@
-"""Typed messages: from the training worker to the screen, and from editing widgets to the screen.
+"""Typed messages from the training worker to the screen (the editing widgets' own are in widgets/messages.py).
 
 The worker never touches a widget. It posts a `Snapshot` (a frozen picture of the training state as plain
 numbers and arrays) at most ten times a second; a newer snapshot replaces an older one still in the queue.
@@ -6,60 +6,10 @@ numbers and arrays) at most ten times a second; a newer snapshot replaces an old
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 from textual.message import Message
 
 from ml101.engine.spec import Experiment
-from ml101.engine.trainer import Metrics
-
-
-@dataclass(frozen=True)
-class MapView:
-    """What the boundary map shows: the trained or the fresh model, the output or one hidden neuron."""
-
-    untrained: bool = False
-    neuron: tuple[int, int] | None = None  # (hidden layer, unit), 0-based
-
-    def within(self, layers: tuple[int, ...]) -> MapView:
-        """This view, or the output's if the chosen neuron is not in a network of these layers."""
-        n = self.neuron
-        if n is None or (0 <= n[0] < len(layers) and 0 <= n[1] < layers[n[0]]):
-            return self
-        return MapView(self.untrained, None)
-
-
-@dataclass(frozen=True)
-class Points:
-    """The data drawn on the map: train and test points with their labels."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-
-@dataclass(frozen=True)
-class TrainingState:
-    exp: Experiment
-    epoch: int
-    target: int  # training pauses by itself at this epoch
-    metrics: Metrics
-    history: dict[str, np.ndarray]  # COLUMNS of engine.history, downsampled to a few hundred rows
-    grid: np.ndarray | None  # (ny, nx), row 0 = smallest y; values per `view`
-    grid_id: int  # changes whenever `grid` holds new values: widgets redraw only then
-    view: MapView
-    window: tuple[float, float, float, float]
-    points: Points
-    steps_per_second: float
-    running: bool
-    diverged: str | None
-    ack: int  # the last command the worker has applied (see TrainingRunner.send)
-    parameter_count: int = 0
-    device: str = "cpu"
-    custom_data: bool = False  # the training points were edited by hand
+from ml101.tui.models import TrainingState
 
 
 class Snapshot(Message):
@@ -102,24 +52,6 @@ class TrainingFailed(Message):
         self.details = details
 
 
-class ChangeRequested(Message):
-    """A widget asks for new settings. The screen validates them and answers the widget on error."""
-
-    def __init__(self, source, changes: dict[str, Any]) -> None:
-        super().__init__()
-        self.source = source
-        self.changes = changes
-
-
-class GridSizeChanged(Message):
-    """The map's pixel size changed: the worker should compute grids of this size."""
-
-    def __init__(self, nx: int, ny: int) -> None:
-        super().__init__()
-        self.nx = nx
-        self.ny = ny
-
-
 class FileDone(Message):
     """The worker saved, opened or exported `path` (`kind`: csv, npz or torch for an export), or could not:
     then `error` says why and the experiment is as it was."""
@@ -146,21 +78,6 @@ class DataEdited(Message):
         self.error = error
         self.undone = undone
         self.undo_left = undo_left
-
-
-class DataEditRequested(Message):
-    """The map's cursor asks for a hand edit at (x, y): kind "add" (with `label`), "flip", "delete" or "undo"."""
-
-    def __init__(self, kind: str, x: float = 0.0, y: float = 0.0, label: int | None = None) -> None:
-        super().__init__()
-        self.kind = kind
-        self.x = x
-        self.y = y
-        self.label = label
-
-
-class CursorLeft(Message):
-    """The map's cursor mode ended (escape, or the focus went elsewhere)."""
 
 
 class RunPutAside(Message):

@@ -15,7 +15,6 @@ Trainer; each answers with a `FileDone` or `DataEdited` message.
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 import time
 import traceback
@@ -28,18 +27,16 @@ from ml101.engine.errors import SpecError
 from ml101.engine.history import COLUMNS
 from ml101.engine.spec import Experiment
 from ml101.engine.trainer import Trainer
+from ml101.tui.models import NO_LIMIT, MapView, TrainingState
 from ml101.tui.workers.messages import (
     DataEdited,
     FileDone,
-    MapView,
-    Points,
     RunPutAside,
     RunRestored,
     SettingApplied,
     SettingRejected,
     Snapshot,
     TrainingFailed,
-    TrainingState,
 )
 from ml101.tui.workers.run_aside import Run, SetAside, before_change
 
@@ -49,7 +46,6 @@ GRID_SECONDS = 0.33
 IDLE_WAIT_SECONDS = 0.1  # how long a paused worker waits for a command before it looks for cancellation
 HISTORY_ROWS = 400
 MAX_GRID = (160, 100)
-NO_LIMIT = sys.maxsize
 MAX_UNDO = 500  # hand edits kept for undo; each is one copy of the training points (≈ 30 KB for 900)
 EXPORTERS = {"csv": "export_history_csv", "npz": "export_weights_npz", "torch": "export_torch"}
 FILE_ERRORS = (SpecError, OSError, ValueError, ImportError)  # a file's fault or the disk's: told, not a bug
@@ -114,8 +110,6 @@ class _TrainingLoop:
         self.grid_epoch = -1
         self.grid_time = 0.0
         self.grid_stale = True
-        self.points: Points | None = None
-        self.points_split = None
         self.ack = 0
         self.dirty = True
         self.last_post = 0.0
@@ -366,9 +360,6 @@ class _TrainingLoop:
         rows = trainer.history.as_array()
         if len(rows) > HISTORY_ROWS:
             rows = rows[np.linspace(0, len(rows) - 1, HISTORY_ROWS).round().astype(int)]
-        if self.points_split is not trainer.split:
-            s = trainer.split
-            self.points, self.points_split = Points(s.X_train, s.y_train, s.X_test, s.y_test), s
         return TrainingState(
             exp=trainer.exp,
             epoch=trainer.epoch,
@@ -379,7 +370,7 @@ class _TrainingLoop:
             grid_id=self.grid_id,
             view=self._effective_view(),
             window=trainer.dataset.window,
-            points=self.points,
+            points=trainer.split,  # a new Split whenever the points change: widgets compare by identity
             steps_per_second=trainer.steps_per_second,
             running=self.running,
             diverged=trainer.diverged,
