@@ -1,14 +1,13 @@
-"""Every word the app shows, in English and German: `t("key", **values)`.
+"""Every word the app shows: `t("key", **values)`, from one catalogue per language (assets/i18n/<code>.toml).
 
-The language comes from `set_language("de" | "en")`, by default from the locale (LC_ALL, LC_MESSAGES,
-LANG). A key missing in German falls back to English, a key missing everywhere shows itself, so a gap is
-visible but never a crash. Key bindings carry an `id`; `translate_bindings` gives them the words of the
-current language (`key.<id>` and, for the help overlay, `keyhelp.<id>`).
+The language comes from `set_language(code)`, by default from the locale (tui/languages.py). A key missing in
+a language falls back to English, a key missing everywhere shows itself, so a gap is visible but never a crash.
+Key bindings carry an `id`; `translate_bindings` gives them the words of the current language (`key.<id>`
+and, for the help overlay, `keyhelp.<id>`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 from textual.binding import Binding
@@ -16,22 +15,27 @@ from textual.binding import Binding
 from ml101.engine.budget import MemoryBudgetError, human
 from ml101.engine.errors import SpecError
 from ml101.engine.spec import RULES
-from ml101.tui.i18n_strings import STRINGS
+from ml101.tui.languages import ENGLISH, available, detect_language, read_catalogue
 
-LANGUAGES = tuple(STRINGS)
-_language = "en"
+__all__ = ["LANGUAGES", "detect_language", "load", "set_language", "language", "t", "has", "words"]
+
+LANGUAGES: tuple[str, ...] = ()
+_strings: dict[str, dict[str, str]] = {}
+_language = ENGLISH
 
 
-def detect_language() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "de" if value.lower().startswith("de") else "en"
-    return "en"
+def load() -> None:
+    """Read every catalogue: once, at import (a test that adds a catalogue file calls it again)."""
+    global LANGUAGES, _strings
+    _strings = {lang: read_catalogue(lang) for lang in available()}
+    LANGUAGES = tuple(_strings)
+
+
+load()
 
 
 def set_language(lang: str | None) -> str:
-    """Use `lang` ("de" or "en"); None picks it from the locale. Returns the language now in use."""
+    """Use `lang` (one of LANGUAGES); None picks it from the locale. Returns the language now in use."""
     global _language
     _language = lang if lang in LANGUAGES else detect_language()
     return _language
@@ -42,12 +46,17 @@ def language() -> str:
 
 
 def t(key: str, **values) -> str:
-    text = STRINGS[_language].get(key) or STRINGS["en"].get(key) or key
+    text = _strings[_language].get(key) or _strings[ENGLISH].get(key) or key
     return text.format(**values) if values else text
 
 
 def has(key: str) -> bool:
-    return key in STRINGS[_language] or key in STRINGS["en"]
+    return key in _strings[_language] or key in _strings[ENGLISH]
+
+
+def words(lang: str) -> dict[str, str]:
+    """Every text of `lang` by key, as its catalogue has it."""
+    return dict(_strings[lang])
 
 
 def field_label(field: str) -> str:
@@ -61,7 +70,7 @@ def explain(err: SpecError, typed=None) -> str:
     """One line: which field, what is allowed (and what was typed). English uses the engine's own words,
     which name the typed value; other languages say the rule in their words."""
     label = field_label(err.field)
-    if _language == "en":
+    if _language == ENGLISH:
         return f"{label}: {err.message}"
     if isinstance(err, MemoryBudgetError):  # settings that fit their ranges but together not in memory
         return f"{label}: {t('rule.memory', needed=human(err.needed), limit=human(err.limit))}"
@@ -87,8 +96,7 @@ def rule_sentence(field: str) -> str:
 
 def number(n: int) -> str:
     """A whole number with the thousands mark people read: 2,676 in English, 2.676 in German."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if _language == "de" else text
+    return f"{n:,}".replace(",", t("format.thousands"))
 
 
 def binding(keys: str, action: str, id: str, **options) -> Binding:

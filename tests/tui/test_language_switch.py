@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import string
-
 import pytest
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
 from ml101.tui import i18n
-from ml101.tui.i18n_app import DE, EN
 from ml101.tui.screens.learn import LearnScreen
 from ml101.tui.screens.train import TrainScreen
 from ml101.tui.widgets.architecture import LayerList
@@ -118,13 +115,3 @@ async def test_the_palette_switches_the_language_by_name():
         await pilot.press("enter")
         await until(pilot, lambda: i18n.language() == "de", "the language switched")
         await until(pilot, lambda: "Schritt" in footer(app), "the footer speaks German")
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_every_app_word_is_in_both_languages_with_the_same_placeholders():
-    assert sorted(EN) == sorted(DE)
-    for key in EN:
-        assert placeholders(EN[key]) == placeholders(DE[key]), key
