@@ -16,12 +16,12 @@ from tui_helpers import SETTLE_TIMEOUT, make_app, press_at_once, screen_text, un
 from ml101.engine.attacks.lab import recipe
 from ml101.tui import i18n
 from ml101.tui.app import screen_actions
-from ml101.tui.i18n_attack import DE, EN
 from ml101.tui.models import AttackSettings
 from ml101.tui.screens.attack import AttackScreen
 from ml101.tui.widgets.dialogs import binding_groups
 from ml101.tui.workers.attack import Job, run_job
 
+EN, DE = i18n.words("en"), i18n.words("de")
 SHORT = recipe(epochs=40)  # enough for a boundary to show; for tests that do not check accuracy
 
 

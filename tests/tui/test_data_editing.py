@@ -8,8 +8,9 @@ from tui_helpers import make_app, screen_text, settled
 
 from ml101.engine.store import load_experiment
 from ml101.tui import i18n
-from ml101.tui.i18n_en import EN
 from ml101.tui.widgets.data_cursor import DataCursorMap
+
+EN = i18n.words("en")
 
 
 def message(app) -> str:

@@ -7,8 +7,8 @@ import pytest
 from tui_helpers import make_app, screen_text, settled, until
 
 from ml101.tui import i18n
-from ml101.tui.i18n_de import DE
-from ml101.tui.i18n_en import EN
+
+EN, DE = i18n.words("en"), i18n.words("de")
 
 
 def message(app) -> str:

@@ -194,9 +194,9 @@ def _maps_library(pid: int, name: str) -> bool:
 
 def help_marker() -> bytes:
     """A line only the help overlay shows, in English (the sessions run with ML101_LANG=en)."""
-    from ml101.tui.i18n_strings import STRINGS
+    from ml101.tui.languages import read_catalogue
 
-    return STRINGS["en"]["help.close"].encode()
+    return read_catalogue("en")["help.close"].encode()
 
 
 def epochs_seen(session: PtySession, t0: float, t1: float) -> list[tuple[float, int]]:
