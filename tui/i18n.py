@@ -2,22 +2,29 @@
 
 The language comes from `set_language(code)`, by default from the locale (tui/languages.py). A key missing in
 a language falls back to English, a key missing everywhere shows itself, so a gap is visible but never a crash.
+Some {names} are not the caller's to fill: `AUTOMATIC` fills them, with the engine's limits and lists as the
+engine has them (no catalogue copies a number the engine may change) and with the languages' own names.
 Key bindings carry an `id`; `translate_bindings` gives them the words of the current language (`key.<id>`
 and, for the help overlay, `keyhelp.<id>`).
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
+from functools import cache
+from importlib import import_module
 
 from textual.binding import Binding
 
+from ml101.engine import budget, spec
 from ml101.engine.budget import MemoryBudgetError, human
 from ml101.engine.errors import SpecError
 from ml101.engine.spec import RULES
 from ml101.tui.languages import ENGLISH, available, detect_language, read_catalogue
 
-__all__ = ["LANGUAGES", "detect_language", "load", "set_language", "language", "t", "has", "words"]
+__all__ = ["LANGUAGES", "detect_language", "load", "set_language", "language", "next_language", "t", "has",
+           "words"]
 
 LANGUAGES: tuple[str, ...] = ()
 _strings: dict[str, dict[str, str]] = {}
@@ -45,8 +52,62 @@ def language() -> str:
     return _language
 
 
+def next_language() -> str:
+    """The language `L` switches to: the next catalogue, round to the first after the last."""
+    return LANGUAGES[(LANGUAGES.index(_language) + 1) % len(LANGUAGES)]
+
+
+def _attacks(module: str):
+    """An attack module, imported when one of its words is first shown (the attack lab has it by then)."""
+    return import_module(f"ml101.engine.attacks.{module}")
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}"
+
+
+def _language_round() -> str:
+    """English ↔ Deutsch: every language by its own name, from the current one on."""
+    i = LANGUAGES.index(_language)
+    names = [_strings[lang]["app.language_now"] for lang in LANGUAGES[i:] + LANGUAGES[:i]]
+    return " ↔ ".join(names) if len(names) == 2 else " → ".join([*names, names[0]])
+
+
+AUTOMATIC = {
+    # the engine's limits and lists
+    "max_layers": lambda: spec.MAX_HIDDEN_LAYERS,
+    "max_width": lambda: spec.MAX_WIDTH,
+    "activation_names": lambda: ", ".join(spec.ACTIVATIONS),
+    "dataset_names": lambda: ", ".join(spec.DATASETS),
+    "test_fraction_min": lambda: f"{RULES['test_fraction'][1]:g}",
+    "test_fraction_max": lambda: f"{RULES['test_fraction'][2]:g}",
+    "min_train_points": lambda: spec.MIN_TRAIN_POINTS,
+    "memory_variable": lambda: budget.ENV,
+    # the workshop writes 10 000 epochs so in every language
+    "notebook_numpy_epochs": lambda: f"{spec.PRESETS['notebook-numpy'].settings['epochs']:,}".replace(",", " "),
+    "notebook_torch_epochs": lambda: f"{spec.PRESETS['notebook-torch'].settings['epochs']:,}".replace(",", " "),
+    "knn_neighbours": lambda: _attacks("defend").DEFAULT_K,
+    "loss_drop_percent": lambda: _percent(_attacks("defend").DEFAULT_DROP),
+    "early_holdout_percent": lambda: _percent(_attacks("defend").DEFAULT_HOLDOUT),
+    "poison_sweep_from": lambda: _percent(_attacks("poison_lab").SWEEP_FRACTIONS[0]),
+    "poison_sweep_to": lambda: _percent(_attacks("poison_lab").SWEEP_FRACTIONS[-1]),
+    "steal_sweep_from": lambda: _attacks("steal").SWEEP_BUDGETS[0],
+    "steal_sweep_to": lambda: _attacks("steal").SWEEP_BUDGETS[-1],
+    # the languages, each by its own name
+    "next_language": lambda: _strings[next_language()]["app.language_now"],
+    "language_round": _language_round,
+}
+
+
+@cache
+def _automatic_names(text: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(text) if name in AUTOMATIC)
+
+
 def t(key: str, **values) -> str:
     text = _strings[_language].get(key) or _strings[ENGLISH].get(key) or key
+    if "{" in text and (names := _automatic_names(text)):
+        values = {name: AUTOMATIC[name]() for name in names} | values
     return text.format(**values) if values else text
 
 
@@ -55,8 +116,22 @@ def has(key: str) -> bool:
 
 
 def words(lang: str) -> dict[str, str]:
-    """Every text of `lang` by key, as its catalogue has it."""
-    return dict(_strings[lang])
+    """Every text of `lang` by key, with the {names} `AUTOMATIC` fills already in: what is left in braces is the
+    caller's to fill. (The language names are the current language's view of the round.)"""
+    return {key: _fill_automatic(text) for key, text in _strings[lang].items()}
+
+
+def _fill_automatic(text: str) -> str:
+    if "{" not in text or not _automatic_names(text):
+        return text
+    parts = []
+    for literal, name, spec_, conversion in string.Formatter().parse(text):
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name in AUTOMATIC:
+            parts.append(format(AUTOMATIC[name](), spec_ or "").replace("{", "{{").replace("}", "}}"))
+        elif name is not None:
+            parts.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec_}" if spec_ else "") + "}")
+    return "".join(parts)
 
 
 def field_label(field: str) -> str:

@@ -54,6 +54,38 @@ def test_errors_name_the_field_and_what_is_allowed_in_both_languages():
     assert i18n.number(2676) == "2.676"
 
 
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_limits_and_lists_in_sentences_are_the_engines(monkeypatch, lang):
+    """Changed in the engine, they change in every language: no catalogue has its own copy."""
+    from ml101.engine import spec
+    from ml101.engine.attacks import defend, steal
+
+    monkeypatch.setattr(spec, "MAX_HIDDEN_LAYERS", 5)
+    monkeypatch.setattr(spec, "MAX_WIDTH", 300)
+    monkeypatch.setattr(spec, "ACTIVATIONS", ("relu", "gelu"))
+    monkeypatch.setattr(spec, "DATASETS", ("moons", "swirl"))
+    monkeypatch.setitem(spec.RULES, "test_fraction", ("float", 0.0, 0.75, True))
+    monkeypatch.setattr(defend, "DEFAULT_K", 7)
+    monkeypatch.setattr(steal, "SWEEP_BUDGETS", (5, 20, 4000))
+    i18n.set_language(lang)
+    layers = i18n.t("rule.layers")
+    assert "5" in layers and "300" in layers and "8" not in layers and "256" not in layers
+    assert "relu, gelu" in i18n.t("rule.activations") and "tanh" not in i18n.t("rule.activations")
+    assert "moons, swirl" in i18n.t("rule.data") and "spiral" not in i18n.t("rule.data")
+    assert "0.75" in i18n.t("rule.test_fraction") and "0.9" not in i18n.t("rule.test_fraction")
+    assert "7" in i18n.t("attack.defense_help.knn") and "10" not in i18n.t("attack.defense_help.knn")
+    for key in ("attack.setup.curve_steal", "attack.curve.empty_steal"):
+        assert "5" in i18n.t(key) and "4000" in i18n.t(key) and "900" not in i18n.t(key)
+
+
+def test_every_value_ml101_fills_in_itself_is_used_and_left_to_no_caller():
+    english = read_catalogue("en")
+    used = set().union(*(placeholders(text) for text in english.values()))
+    assert set(i18n.AUTOMATIC) <= used
+    for key, text in i18n.words("en").items():  # what is left in braces is a caller's
+        assert not placeholders(text) & set(i18n.AUTOMATIC), key
+
+
 async def test_the_app_speaks_german_when_asked():
     i18n.set_language("de")
     app = make_app()
