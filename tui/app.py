@@ -32,7 +32,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 import ml101.tui.textual_paging  # noqa: F401  (PageUp/PageDown in a list not laid out yet: Textual raised KeyError)
 from ml101.engine.spec import Experiment
-from ml101.tui.i18n import binding, language, set_language, t, translate_bindings
+from ml101.tui.i18n import binding, next_language, set_language, t, translate_bindings
 from ml101.tui.settings import Problem, Settings
 
 
@@ -236,7 +236,7 @@ class ML101App(App):
 
     # language -----------------------------------------------------------------------------------------
     async def action_switch_language(self) -> None:
-        set_language("de" if language() == "en" else "en")
+        set_language(next_language())  # round through every catalogue; the key's label names the next one
         translate_bindings(self)
         for screen in list(self._screens.values()):
             await screen.relabel()  # each screen re-reads its words, its widgets' keys included
