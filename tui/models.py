@@ -2,8 +2,9 @@
 
 `TrainingState` is the training worker's picture of a run; `MapView` what the boundary map shows;
 `AttackSettings` the attack lab's settings, a value the keys change (each attack keeps its own strategy and
-amount, so switching between poisoning and stealing loses nothing). The choices are the engine's own lists:
-a strategy or defence added there shows up here.
+amount, so switching between poisoning and stealing loses nothing). The choices are the engine's own lists,
+read when asked (engine/attacks/registry.py for the strategies): a strategy or defence added there shows up
+here.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ml101.engine.attacks.defend import DEFENSES
-from ml101.engine.attacks.poison import DEFAULT_COUNT
-from ml101.engine.attacks.poison import STRATEGIES as POISON_STRATEGIES
+from ml101.engine.attacks.registry import POISON, STEAL, PoisonStrategy, StealStrategy
 from ml101.engine.attacks.steal import MAX_BUDGET, SWEEP_BUDGETS
-from ml101.engine.attacks.steal import STRATEGIES as STEAL_STRATEGIES
 from ml101.engine.data import Split
 from ml101.engine.spec import Experiment
 from ml101.engine.trainer import Metrics
@@ -63,9 +62,9 @@ class TrainingState:
 
 
 ATTACKS = ("poison", "steal")
-STRATEGIES = {"poison": POISON_STRATEGIES, "steal": STEAL_STRATEGIES}
+REGISTRY = {"poison": POISON, "steal": STEAL}
 FRACTION_STEP = 0.05
-COUNTS = (1, 2, 3, 5, 10, 15, 20, 30, 50, 100)  # target / backdoor: how many points the attacker touches
+COUNTS = (1, 2, 3, 5, 10, 15, 20, 30, 50, 100)  # strategies set by a count: how many points the attacker touches
 BUDGETS = tuple(sorted({*SWEEP_BUDGETS, 2000, 5000}))
 TRAINING_POINTS = 900  # the workshop split the lab trains on: 900 training, 100 test points
 assert BUDGETS[-1] <= MAX_BUDGET
@@ -87,15 +86,25 @@ class AttackSettings:
         return self.poison_strategy if self.attack == "poison" else self.steal_strategy
 
     @property
+    def strategies(self) -> tuple[str, ...]:
+        """The current attack's strategies, in the order the keys cycle through them."""
+        return tuple(REGISTRY[self.attack])
+
+    @property
+    def record(self) -> PoisonStrategy | StealStrategy:
+        """The registry's record of the current strategy (a PoisonStrategy or a StealStrategy)."""
+        return REGISTRY[self.attack][self.strategy]
+
+    @property
     def uses_count(self) -> bool:
-        """target and backdoor are about a few points near one spot: they are set by a count."""
-        return self.attack == "poison" and self.poison_strategy in DEFAULT_COUNT
+        """Strategies about a few points near one spot (target, backdoor) are set by a count."""
+        return self.attack == "poison" and POISON[self.poison_strategy].amount == "count"
 
     def other_attack(self) -> AttackSettings:
         return replace(self, attack=ATTACKS[1 - ATTACKS.index(self.attack)])
 
     def next_strategy(self, delta: int) -> AttackSettings:
-        choices = STRATEGIES[self.attack]
+        choices = self.strategies
         new = choices[(choices.index(self.strategy) + delta) % len(choices)]
         return replace(self, **{f"{self.attack}_strategy": new})
 

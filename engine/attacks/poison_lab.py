@@ -1,7 +1,7 @@
 """Poisoning experiments: clean, poisoned and defended models for one or many fractions, several seeds each.
 
 `poison_sweep` trains everything a curve needs in as few stacked runs as possible:
-    1. (boundary only) clean models, to find the points nearest their boundary
+    1. (a strategy that needs a clean model: boundary) clean models, to find the points nearest their boundary
     2. clean + poisoned (+ kNN-cleaned) models, all at once
     3. (loss / early defences) the retrained or early-stopped models
 Fraction 0 poisons nothing, so its models double as the clean ones. Every point of the result carries
@@ -18,7 +18,9 @@ import numpy as np
 from ml101.engine import budget
 from ml101.engine.attacks import defend
 from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
-from ml101.engine.attacks.poison import Poisoning, check_fraction, check_strategy, poison
+from ml101.engine.attacks.poison import check_fraction, poison
+from ml101.engine.attacks.poison_strategies import Poisoning
+from ml101.engine.attacks.registry import poison_strategy
 from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.engine.nets.frozen import FrozenNet
 from ml101.engine.nets.stacked import CancelCheck, Progress
@@ -93,7 +95,7 @@ def poison_sweep(
     `count` replaces the fractions with one fixed number of poisoned points. Defaults: the workshop data,
     the lab's fast recipe, seeds seed, seed+1, …; progress is reported as (epochs done, epochs in all).
     """
-    check_strategy(strategy)
+    record = poison_strategy(strategy)
     defend.check_defense(defense)
     if count is None:
         budget.check_sweep_length("fractions", fractions)
@@ -112,12 +114,12 @@ def poison_sweep(
     models = len(points) * len(seeds_used) * (1 if defense == "none" else 2) + (0 if reuse_clean else len(seeds_used))
     budget.check_stack(exp, models, len(data.y_train) + (count or 0), len(data.y_test),
                        field="fractions" if len(points) > 1 else "seeds")
-    runs = 1 + (strategy == "boundary") + (defense in ("loss", "early"))
+    runs = 1 + record.needs_clean_model + (defense in ("loss", "early"))
     tracker = Tracker(runs, exp.epochs, on_progress, should_cancel)
 
     clean_probability: list = [None] * len(seeds_used)
     clean_stack = None
-    if strategy == "boundary":
+    if record.needs_clean_model:
         clean_stack = tracker.train(exp, data.X_train, data.y_train, seeds_used, threads=threads)
         clean_probability = list(clean_stack.predict(data.X_train))
 
@@ -197,7 +199,7 @@ def poison_sweep(
         if defended_accuracy is not None:
             point.defended_test_accuracy, point.spread["defended_test_accuracy"] = summary(defended_accuracy[rows])
             point.extra.update(_defence_report(defense, group, cleanings[rows], defended_stack, defended_rows[rows]))
-        if strategy in ("target", "backdoor"):
+        if record.has_target:
             point.extra.update(_target_report(group, clean_models, stack, poisoned_idx[rows], defended_stack,
                                               defended_rows[rows] if defended_rows else None))
         first = j * n_seeds
@@ -212,13 +214,11 @@ def poison_sweep(
 def poison_run(strategy: str, fraction: float | None = None, **options) -> PoisonPoint:
     """One fraction (or `count=`) of one strategy: the same as a sweep of one point."""
     if fraction is None and options.get("count") is None:
-        from ml101.engine.attacks.poison import DEFAULT_COUNT, DEFAULT_FRACTION
-
-        check_strategy(strategy)
-        if strategy in DEFAULT_COUNT:
-            options["count"] = DEFAULT_COUNT[strategy]
+        record = poison_strategy(strategy)
+        if record.amount == "count":
+            options["count"] = record.default_amount
         else:
-            fraction = DEFAULT_FRACTION[strategy]
+            fraction = record.default_amount
     return poison_sweep(strategy, [fraction], **options)[0]
 
 

@@ -1,13 +1,8 @@
 """Model stealing: copy the shipped victim from its answers alone, then measure how good the copy is.
 
-Attacker strategies (where to ask the victim):
-    train    the notebook: the victim's own training inputs (the attacker has the data, not the labels)
-    data     fresh points from the same distribution (new moons): copies the victim where data lives
-    uniform  points spread evenly over the plot window: copies the off-data regions too
-    active   in rounds: a quarter of the budget uniform, then ask where the current copy is least sure
-
-The copy's architecture and training are the attacker's choice (`exp`: layers, epochs, …). Each budget ×
-seed gets its own query budget on the victim, enforced by `QueryAPI`. Measured per copy:
+Where the attacker asks is its strategy (steal_strategies.py, listed by name in registry.py). The copy's
+architecture and training are the attacker's choice (`exp`: layers, epochs, …). Each budget × seed gets its
+own query budget on the victim, enforced by `QueryAPI`. Measured per copy:
     fidelity_grid    agreement with the victim on a grid over the plot window (in and off the data)
     fidelity_data    agreement on fresh in-distribution points (2000 new moons, a seed no strategy uses)
     fidelity_test    agreement on the workshop's 100 test points
@@ -22,7 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ml101.engine import budget as memory
-from ml101.engine.attacks.lab import Tracker, pad, recipe, seed_list, summary, workshop_split
+from ml101.engine.attacks.lab import Tracker, recipe, seed_list, summary, workshop_split
+from ml101.engine.attacks.registry import steal_strategy
+from ml101.engine.attacks.steal_strategies import Theft
 from ml101.engine.data import MOONS_WINDOW, Split, moons
 from ml101.engine.errors import SpecError
 from ml101.engine.nets.frozen import FrozenNet, grid_points
@@ -30,15 +27,10 @@ from ml101.engine.nets.stacked import CancelCheck, Progress, Stack
 from ml101.engine.spec import Experiment
 from ml101.engine.victim import DEFAULT_NOISE, QueryAPI, Victim, check_output, load_victim
 
-STRATEGIES = ("train", "data", "uniform", "active")
 SWEEP_BUDGETS = (10, 25, 50, 100, 250, 500, 900)
 MAX_BUDGET = 100_000
-ACTIVE_ROUNDS = 4
-ACTIVE_START = 0.25  # share of the budget the first, uniform round spends
-ACTIVE_POOL = 20  # candidates looked at per query the active attacker sends
 GRID_SIZE = (100, 75)
 FRESH_POINTS, FRESH_SEED = 2000, 99  # the evaluation moons: no attacker draws with this seed
-ATTACKER_SEED_BASE = 10_000  # the "data" attacker's moons use seed 10 000 + run seed
 
 
 @dataclass
@@ -76,30 +68,9 @@ class StealPoint:
         return d
 
 
-def check_strategy(strategy: str) -> None:
-    if strategy not in STRATEGIES:
-        raise SpecError("strategy", f"must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
-
-
 def check_budget(budget) -> None:
     if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or not 1 <= budget <= MAX_BUDGET:
         raise SpecError("budget", f"must be a whole number of queries from 1 to {MAX_BUDGET}; got {budget!r}")
-
-
-def uniform_points(n: int, window, rng: np.random.Generator) -> np.ndarray:
-    x0, x1, y0, y1 = window
-    return np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
-
-
-def query_points(strategy: str, budget: int, seed: int, data: Split, window) -> np.ndarray:
-    """Where a non-adaptive attacker asks (at most `budget` points; `train` has only the training inputs)."""
-    if strategy == "train":
-        return data.X_train[:budget]
-    if strategy == "data":
-        return moons(budget, noise=0.2, seed=ATTACKER_SEED_BASE + seed).X
-    if strategy == "uniform":
-        return uniform_points(budget, window, np.random.default_rng([seed, 21]))
-    raise ValueError(f"{strategy} asks adaptively; see steal_sweep")
 
 
 def steal_sweep(
@@ -118,8 +89,8 @@ def steal_sweep(
     on_progress: Progress | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> list[StealPoint]:
-    """Copies of the victim for every budget and seed (one stacked run; `active` needs one per round)."""
-    check_strategy(strategy)
+    """Copies of the victim for every budget and seed (one stacked run, or one per round for `active`)."""
+    record = steal_strategy(strategy)
     check_output(output)
     memory.check_sweep_length("budgets", budgets)
     for budget in budgets:
@@ -129,55 +100,23 @@ def steal_sweep(
     data = data or workshop_split()
     seeds_used = seed_list(seeds, seed)
     most = max(budgets, default=1)
-    # the active attacker ranks ACTIVE_POOL candidates per query it still has, a round at a time
+    # an attacker who asks in rounds ranks `pool` candidates per query of a round after the first
     asked_at_once = max(GRID_SIZE[0] * GRID_SIZE[1], FRESH_POINTS,
-                        ACTIVE_POOL * most // (ACTIVE_ROUNDS - 1) if strategy == "active" else 0)
+                        record.pool * most // (record.rounds - 1) if record.rounds > 1 else 0)
     memory.check_stack(exp, len(budgets) * len(seeds_used), most, asked_at_once,
                        field="budgets" if len(budgets) > 1 else "budget")
     runs = [(int(b), s) for b in budgets for s in seeds_used]
     apis = [QueryAPI(victim, output, budget=b, noise=noise, seed=s) for b, s in runs]
-    tracker = Tracker(ACTIVE_ROUNDS if strategy == "active" else 1, exp.epochs, on_progress, should_cancel)
-    if strategy == "active":
-        stack, asked, heard = _active(exp, runs, apis, window, tracker, threads)
-    else:
-        asked = [query_points(strategy, b, s, data, window) for b, s in runs]
-        heard = [api.query(X) for api, X in zip(apis, asked, strict=True)]
-        X, y, mask = pad(asked, heard)
-        stack = tracker.train(exp, X, y, [s for _, s in runs], mask=mask, threads=threads)
+    tracker = Tracker(record.rounds, exp.epochs, on_progress, should_cancel)
+    stack, asked, heard = record.function(Theft(exp, runs, apis, data, window, tracker, threads))
     return _measure(strategy, output, victim, data, window, stack, runs, apis, asked, heard, seeds_used, budgets)
 
 
-def steal_run(strategy: str, budget: int = 250, **options) -> StealPoint:
-    """One budget of one strategy: a sweep of one point."""
+def steal_run(strategy: str, budget: int | None = None, **options) -> StealPoint:
+    """One budget (by default the strategy's) of one strategy: a sweep of one point."""
+    if budget is None:
+        budget = steal_strategy(strategy).default_budget
     return steal_sweep(strategy, [budget], **options)[0]
-
-
-def _active(exp, runs, apis, window, tracker, threads):
-    """Uncertainty sampling in rounds: after each round the copies are retrained and asked where p ≈ 0.5."""
-    rngs = [np.random.default_rng([s, 31]) for _, s in runs]
-    asked = [uniform_points(max(1, int(round(ACTIVE_START * b))), window, rng) for (b, _), rng in zip(runs, rngs,
-                                                                                                       strict=True)]
-    heard = [api.query(X) for api, X in zip(apis, asked, strict=True)]
-    seeds = [s for _, s in runs]
-    stack = tracker.train(exp, *_padded(asked, heard, seeds), threads=threads)
-    for round_ in range(1, ACTIVE_ROUNDS):
-        # spread what is left evenly over the remaining rounds; the last takes the rest
-        sizes = [(api.remaining if round_ == ACTIVE_ROUNDS - 1 else api.remaining // (ACTIVE_ROUNDS - round_))
-                 for api in apis]
-        pools = [uniform_points(max(1, size) * ACTIVE_POOL, window, rng) for size, rng in zip(sizes, rngs, strict=True)]
-        doubt = -np.abs(stack.logits(pad(pools, [np.zeros(len(p)) for p in pools])[0]))
-        for i, (size, pool) in enumerate(zip(sizes, pools, strict=True)):
-            if size > 0:
-                pick = np.argsort(doubt[i, : len(pool)], kind="stable")[-size:]
-                asked[i] = np.vstack([asked[i], pool[pick]])
-                heard[i] = np.concatenate([heard[i], apis[i].query(pool[pick])])
-        stack = tracker.train(exp, *_padded(asked, heard, seeds), threads=threads)
-    return stack, asked, heard
-
-
-def _padded(asked, heard, seeds):
-    X, y, mask = pad(asked, heard)
-    return X, y, seeds, mask
 
 
 def _measure(strategy, output, victim, data, window, stack: Stack, runs, apis, asked, heard, seeds, budgets):

@@ -4,13 +4,9 @@ import numpy as np
 import pytest
 
 from ml101.engine.attacks.lab import recipe, workshop_split
-from ml101.engine.attacks.steal import (
-    ACTIVE_START,
-    SWEEP_BUDGETS,
-    query_points,
-    steal_run,
-    steal_sweep,
-)
+from ml101.engine.attacks.registry import STEAL
+from ml101.engine.attacks.steal import SWEEP_BUDGETS, steal_run, steal_sweep
+from ml101.engine.attacks.steal_strategies import ACTIVE_START, fresh_moons, training_inputs, uniform_window
 from ml101.engine.data import MOONS_WINDOW
 from ml101.engine.errors import SpecError
 from ml101.engine.nets.stacked import Cancelled
@@ -39,15 +35,15 @@ def test_queries_only_on_the_data_miss_what_the_victim_does_elsewhere():
 
 
 def test_where_each_strategy_asks(data):
-    train = query_points("train", 100, 0, data, MOONS_WINDOW)
+    train = training_inputs(100, 0, data, MOONS_WINDOW)
     np.testing.assert_array_equal(train, data.X_train[:100])
-    fresh = query_points("data", 100, 0, data, MOONS_WINDOW)
+    fresh = fresh_moons(100, 0, data, MOONS_WINDOW)
     assert not np.isin(fresh, data.X_train).any()  # new points from the same moons
-    box = query_points("uniform", 500, 0, data, MOONS_WINDOW)
+    box = uniform_window(500, 0, data, MOONS_WINDOW)
     x0, x1, y0, y1 = MOONS_WINDOW
     assert box[:, 0].min() >= x0 and box[:, 0].max() <= x1 and box[:, 1].min() >= y0 and box[:, 1].max() <= y1
     assert box[:, 0].max() - box[:, 0].min() > 0.9 * (x1 - x0)  # the whole box, not just the data
-    np.testing.assert_array_equal(box, query_points("uniform", 500, 0, data, MOONS_WINDOW))
+    np.testing.assert_array_equal(box, uniform_window(500, 0, data, MOONS_WINDOW))
 
 
 def test_active_spends_exactly_its_budget_and_asks_near_the_boundary(data):
@@ -62,7 +58,7 @@ def test_active_spends_exactly_its_budget_and_asks_near_the_boundary(data):
 
 
 def test_the_budget_caps_the_queries_of_every_strategy():
-    for strategy in ("train", "data", "uniform", "active"):
+    for strategy in STEAL:
         point = steal_run(strategy, 20, exp=recipe(epochs=20), seeds=1)
         assert point.queries == 20 and len(point.example.queries) == 20
 

@@ -8,29 +8,36 @@ short table is printed.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+import textwrap
 import time
 
+from ml101.engine.attacks.registry import POISON, STEAL, poison_strategy, steal_strategy
 from ml101.engine.errors import SpecError
-
-POISON_STRATEGIES = "last|random|class|boundary|cluster|target|backdoor"
-STEAL_STRATEGIES = "train|data|uniform|active"
 
 
 def add_parser(commands) -> None:
+    # The strategies, their defaults and their help come from the registry: a new strategy is offered here as
+    # soon as it is registered.
     attack = commands.add_parser("attack", help="poison a training set or steal a model, headless",
                                  description=__doc__)
     kinds = attack.add_subparsers(dest="attack", parser_class=type(attack), metavar="{poison,steal}")
     kinds.required = True
 
     p = kinds.add_parser("poison", help="flip training labels, train, compare with the clean model",
-                         description="Poison the workshop's training labels and measure the damage.")
-    p.add_argument("--strategy", default="last", metavar="NAME", help=f"{POISON_STRATEGIES} (default last)")
-    p.add_argument("--fraction", metavar="F",
-                   help="share of the training points to poison, 0-1 (default by strategy: last .5, random .3, …)")
-    p.add_argument("--count", metavar="N", help="poison exactly N points instead (default: target 10, backdoor 5)")
-    p.add_argument("--class", dest="cls", metavar="0|1", help="the class the 'class' strategy flips (default 0)")
+                         description=_with_strategies("Poison the workshop's training labels and measure the "
+                                                      "damage.", POISON),
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--strategy", default="last", metavar="NAME", help=f"{'|'.join(POISON)} (default last)")
+    p.add_argument("--fraction", metavar="F", help="share of the training points to poison, 0-1 (default by "
+                                                   f"strategy: {_defaults(POISON, 'fraction')})")
+    p.add_argument("--count", metavar="N",
+                   help=f"poison exactly N points instead (default: {_defaults(POISON, 'count')})")
+    flips_a_class = " or ".join(repr(name) for name, record in POISON.items() if record.takes_class)
+    p.add_argument("--class", dest="cls", metavar="0|1", help=f"the class the {flips_a_class} strategy flips "
+                                                              "(default 0)")
     p.add_argument("--defense", default="none", metavar="NAME", help="none|knn|loss|early (default none)")
     p.add_argument("--k", metavar="K", help="neighbours the knn defence asks (default 10)")
     p.add_argument("--drop", metavar="F", help="share the loss defence drops (default 0.2)")
@@ -40,15 +47,31 @@ def add_parser(commands) -> None:
     p.set_defaults(run=run_poison)
 
     s = kinds.add_parser("steal", help="copy the shipped victim model from its answers",
-                         description="Query the shipped victim model and train a copy from its answers.")
-    s.add_argument("--strategy", default="train", metavar="NAME", help=f"{STEAL_STRATEGIES} (default train)")
-    s.add_argument("--budget", metavar="N", help="queries allowed (default 900 for train, the notebook; else 250)")
+                         description=_with_strategies("Query the shipped victim model and train a copy from its "
+                                                      "answers.", STEAL),
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("--strategy", default="train", metavar="NAME", help=f"{'|'.join(STEAL)} (default train)")
+    budgets = ", ".join(f"{name} {record.default_budget}" for name, record in STEAL.items())
+    s.add_argument("--budget", metavar="N", help=f"queries allowed (default by strategy: {budgets})")
     s.add_argument("--output", default="label", metavar="MODE",
                    help="what the victim answers: label|probability|rounded|noisy (default label)")
     s.add_argument("--noise", metavar="F", help="standard deviation of noisy answers (default 0.1)")
     s.add_argument("--budgets", metavar="LIST", help="budgets for --sweep (default 10,25,50,100,250,500,900)")
     _common(s, "budget")
     s.set_defaults(run=run_steal)
+
+
+def _with_strategies(description: str, strategies: dict) -> str:
+    """The command's description, then one wrapped line per strategy with its help."""
+    width = max(map(len, strategies)) + 4
+    lines = [textwrap.fill(record.help, 79, initial_indent=f"  {name}".ljust(width), subsequent_indent=" " * width)
+             for name, record in strategies.items()]
+    return "\n".join([description, "", "strategies:", *lines])
+
+
+def _defaults(strategies: dict, amount: str) -> str:
+    return ", ".join(f"{name} {record.default_amount:g}" for name, record in strategies.items()
+                     if record.amount == amount)
 
 
 def _common(p, swept: str) -> None:
@@ -123,7 +146,8 @@ def _check_poison_flags(args) -> None:
         raise SpecError("--count", "cannot be used with --fraction; give one of them")
     _refuse_unused(args, {
         "--fractions": ("fractions", "--sweep", args.sweep),
-        "--class": ("cls", "--strategy class", args.strategy == "class"),
+        "--class": ("cls", "--strategy " + "|".join(name for name, s in POISON.items() if s.takes_class),
+                    POISON[args.strategy].takes_class),
         "--k": ("k", "--defense knn", args.defense == "knn"),
         "--drop": ("drop", "--defense loss", args.defense == "loss"),
         "--holdout": ("holdout", "--defense early", args.defense == "early"),
@@ -169,10 +193,9 @@ def _check_cuda() -> None:
 # running -------------------------------------------------------------------------------------------------
 def run_poison(args) -> int:
     from ml101.engine.attacks import defend
-    from ml101.engine.attacks.poison import check_strategy
     from ml101.engine.attacks.poison_lab import SWEEP_FRACTIONS, poison_run, poison_sweep
 
-    check_strategy(args.strategy)
+    poison_strategy(args.strategy)
     defend.check_defense(args.defense)
     _check_poison_flags(args)
     exp, options = _training(args)
@@ -196,10 +219,10 @@ def run_poison(args) -> int:
 
 
 def run_steal(args) -> int:
-    from ml101.engine.attacks.steal import SWEEP_BUDGETS, check_strategy, steal_run, steal_sweep
+    from ml101.engine.attacks.steal import SWEEP_BUDGETS, steal_run, steal_sweep
     from ml101.engine.victim import DEFAULT_NOISE, check_output
 
-    check_strategy(args.strategy)
+    record = steal_strategy(args.strategy)
     check_output(args.output)
     _check_steal_flags(args)
     exp, options = _training(args)
@@ -210,8 +233,7 @@ def run_steal(args) -> int:
             budgets = _list("budgets", args.budgets, lambda flag, text: _int(flag, text, 1, 100_000))
         results = _with_progress(args, lambda **cb: steal_sweep(args.strategy, budgets, **options, **cb))
     else:
-        default = 900 if args.strategy == "train" else 250
-        budget = _int("budget", args.budget, 1, 100_000) if args.budget is not None else default
+        budget = _int("budget", args.budget, 1, 100_000) if args.budget is not None else record.default_budget
         results = _with_progress(args, lambda **cb: [steal_run(args.strategy, budget, **options, **cb)])
     return _report(args, exp, results, _steal_table)
 

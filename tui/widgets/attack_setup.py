@@ -10,7 +10,7 @@ from textual.widgets import Static
 from ml101.engine.attacks.defend import DEFENSES
 from ml101.engine.victim import OUTPUTS
 from ml101.tui.i18n import t
-from ml101.tui.models import ATTACKS, STRATEGIES, TRAINING_POINTS, AttackSettings
+from ml101.tui.models import ATTACKS, TRAINING_POINTS, AttackSettings
 
 
 def amount_text(s: AttackSettings) -> str:
@@ -59,8 +59,7 @@ def setup_table(s: AttackSettings, seeds: int) -> Table:
             table.add_row("", "", Text(note, DIM))
 
     row("a", t("attack.label.attack"), _choices(ATTACKS, s.attack, lambda a: t(f"attack.kind.{a}")))
-    row("s S", t("attack.label.strategy"), _choices(STRATEGIES[s.attack], s.strategy),
-        t(f"attack.explain.{s.attack}.{s.strategy}"))
+    row("s S", t("attack.label.strategy"), _choices(s.strategies, s.strategy), t(s.record.explain_key))
     if s.attack == "poison":
         row("- +", t("attack.label.count" if s.uses_count else "attack.label.fraction"), Text(amount_text(s)))
         row("d", t("attack.label.defense"), _choices(DEFENSES, s.defense, lambda d: t(f"attack.defense.{d}")),
