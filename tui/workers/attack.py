@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from ml101.engine.attacks.lab import recipe, workshop_split
+from ml101.engine.attacks.registry import POISON
 from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.engine.errors import SpecError
 from ml101.engine.nets.stacked import Cancelled
@@ -134,7 +135,7 @@ def poison_pictures(example) -> tuple[Picture, ...]:
     clean_points = Split(data.X_train, data.y_train, data.X_test, data.y_test)
     changed = poisoning.changed
     target = ()
-    if poisoning.target is not None and poisoning.strategy in ("target", "backdoor"):
+    if poisoning.target is not None and POISON[poisoning.strategy].has_target:
         wanted = poisoning.target_label if poisoning.target_label is not None else 0.0
         target = (Marks("target", poisoning.target[None, :], np.array([wanted])),)
     poisoned = Picture(
