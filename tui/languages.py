@@ -8,7 +8,6 @@ tui/i18n.py loads the words and gives them out.
 from __future__ import annotations
 
 import os
-import tomllib
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -30,6 +29,8 @@ def available() -> tuple[str, ...]:
 
 def read_catalogue(lang: str) -> dict[str, str]:
     """`lang`'s words by key: the TOML table [panel] with map = "Map" is the key "panel.map"."""
+    import tomllib  # here, not above: the CLI's --lang lists the languages on every start and reads none
+
     text = catalogue_folder().joinpath(f"{lang}.toml").read_text(encoding="utf-8")
     return _flat(tomllib.loads(text))
 
