@@ -13,6 +13,7 @@ import re
 import sys
 
 from ml101.engine.errors import SpecError
+from ml101.tui import languages
 from ml101.tui.cli import stdout
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Machine Learning 101 in the terminal. Without a command, the app opens.",
     )
     # dest app_*: a command's own --preset and --load must not overwrite (or hide) the app's
-    parser.add_argument("--lang", dest="app_lang", choices=("en", "de"),
+    parser.add_argument("--lang", dest="app_lang", choices=languages.available(),
                         help="language of the app (default: the config's, then the locale)")
     parser.add_argument("--preset", dest="app_preset", metavar="NAME",
                         help="preset to open the app with (default: the config's, then quick)")
