@@ -103,3 +103,12 @@ def test_an_unknown_name_is_a_one_line_refusal_listing_the_strategies(name):
     with pytest.raises(SpecError) as error:
         registry.poison_strategy(name)
     assert error.value.field == "strategy" and "last, random, class" in error.value.message
+
+
+def test_every_strategy_has_its_words_in_every_language():
+    from ml101.tui.languages import available, read_catalogue
+
+    for lang in available():
+        words = read_catalogue(lang)
+        missing = [s.explain_key for s in (*POISON.values(), *STEAL.values()) if s.explain_key not in words]
+        assert not missing, (lang, missing)
