@@ -2,7 +2,7 @@
 
 `config.toml` in the user config folder (e.g. ~/.config/ml101/config.toml) holds
 
-    language = "de"          # en | de; empty: from the locale
+    language = "de"          # any language with a catalogue, assets/i18n/<code>.toml; empty: from the locale
     theme = "ansi-dark"      # any Textual theme; ansi-dark/ansi-light use the terminal's 16 colours
     preset = "quick"         # what the app opens with (unless `ml101 --preset` says otherwise)
     threads = 1              # CPU threads for PyTorch training
@@ -25,6 +25,7 @@ from ml101.engine.errors import SpecError
 from ml101.engine.safe_text import printable
 from ml101.engine.store import atomic_write
 from ml101.engine.user_files import read_bounded
+from ml101.tui import languages
 
 # The themes worth suggesting; any theme Textual ships is accepted.
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light", "nord", "gruvbox", "monokai", "dracula")
@@ -81,8 +82,8 @@ def config_path() -> Path:
 def allowed(name: str) -> str:
     from ml101.engine.spec import PRESETS
 
-    return {"language": "en, de", "theme": ", ".join(THEMES) + ", …", "preset": ", ".join(PRESETS),
-            "threads": "1–64"}[name]
+    return {"language": ", ".join(languages.available()), "theme": ", ".join(THEMES) + ", …",
+            "preset": ", ".join(PRESETS), "threads": "1–64"}[name]
 
 
 def _checked(name: str, value) -> object:
@@ -103,7 +104,7 @@ def _checked(name: str, value) -> object:
     value = value.strip()
     if name == "theme":
         value = THEME_ALIASES.get(value, value)
-    ok = {"language": ("", "en", "de"), "theme": BUILTIN_THEMES, "preset": PRESETS}[name]
+    ok = {"language": ("", *languages.available()), "theme": BUILTIN_THEMES, "preset": PRESETS}[name]
     if value not in ok:
         raise ValueError(name)
     return value
@@ -181,14 +182,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> bool:
     except SpecError:
         return False
     return True
-
-
-def language_from_locale(env=None) -> str:
-    env = os.environ if env is None else env
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if env.get(var):
-            return "de" if env[var].lower().startswith("de") else "en"
-    return "en"
 
 
 # recent experiments ----------------------------------------------------------------------------------------

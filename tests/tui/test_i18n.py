@@ -33,7 +33,7 @@ def test_every_language_has_every_english_word_with_the_same_placeholders_and_no
      ({}, "en")],
 )
 def test_the_locale_picks_the_language(monkeypatch, env, expected):
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     for var, value in env.items():
         monkeypatch.setenv(var, value)

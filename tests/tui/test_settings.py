@@ -1,8 +1,8 @@
 import pytest
 
+from ml101.tui.languages import detect_language
 from ml101.tui.settings import (
     Settings,
-    language_from_locale,
     load_settings,
     recent_experiments,
     remember_experiment,
@@ -60,10 +60,33 @@ def test_the_16_colour_theme_under_its_old_name_and_every_suggested_theme_exist(
     assert s.theme == "ansi-dark" and s.problems == ()
 
 
-def test_locale_picks_german():
-    assert language_from_locale({"LANG": "de_DE.UTF-8"}) == "de"
-    assert language_from_locale({"LC_ALL": "en_US.UTF-8", "LANG": "de_DE"}) == "en"
-    assert language_from_locale({}) == "en"
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "de_DE.UTF-8"}, "de"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "de_DE"}, "en"),  # LC_ALL before LANG
+        ({"LC_MESSAGES": "de_AT.UTF-8@euro", "LANG": "en_US.UTF-8"}, "de"),  # LC_MESSAGES before LANG
+        ({"LANGUAGE": "de:en", "LC_ALL": "en_US.UTF-8"}, "de"),  # LANGUAGE first, a list by preference
+        ({"LANGUAGE": "fr:de", "LANG": "en_US.UTF-8"}, "de"),  # its first language that has a catalogue
+        ({"LANGUAGE": "fr", "LANG": "de_DE.UTF-8"}, "en"),  # the first variable set decides, as in gettext
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_locale_picks_the_language_as_gettext_does(env, expected):
+    assert detect_language(env) == expected
+
+
+def test_a_config_language_is_any_language_with_a_catalogue(config_dir, monkeypatch):
+    from ml101.tui import languages
+
+    monkeypatch.setattr(languages, "available", lambda: ("en", "de", "xx"))
+    config_dir.mkdir(parents=True)
+    (config_dir / "config.toml").write_text('language = "xx"')
+    assert load_settings(env={}).language == "xx"
+    (config_dir / "config.toml").write_text('language = "yy"')
+    assert [p.allowed for p in load_settings(env={}).problems] == ["en, de, xx"]
 
 
 def test_recent_experiments_newest_first_and_only_existing(tmp_path):
