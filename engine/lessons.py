@@ -1,8 +1,11 @@
 """The workshop slides as short lessons, each filled in with the network you are training right now.
 
-Lesson texts live in `assets/lessons/<lang>.toml` (English and German, our own words). A text may use
-placeholders that `live_values` fills from the current experiment and metrics: {formulas}, {parameters},
-{loss_formula}, {update_rule}, {lr}, {optimizer}, {epoch}, {train_accuracy}, {test_accuracy}, {gap}.
+Lesson texts live in `assets/lessons/<lang>.toml`, our own words; a language without a lesson file gets the
+English lessons. The engine knows files, not languages: each file carries its own words for what the engine
+writes into a lesson ([words] parameters = "Parameter"). A text may use placeholders that `live_values` fills
+from the current experiment and metrics: {formulas}, {parameters}, {loss_formula}, {update_rule}, {lr},
+{optimizer}, {epoch}, {train_accuracy}, {test_accuracy}, {gap}; and from the engine's presets and rules:
+{overfit_samples}, {max_lr}.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ml101.engine.hyper import ADAM_BETAS, MOMENTUM, RMSPROP_ALPHA
-from ml101.engine.spec import Experiment
+from ml101.engine.spec import PRESETS, RULES, Experiment
 
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-LANGUAGES = ("en", "de")
+FALLBACK = "en"  # the lessons a language without its own file gets
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,18 @@ class Lesson:
     title: str
     body: str
     action: str = ""  # what the Learn panel offers to do, e.g. "preset:overfit"
+    parameters_word: str = "parameters"  # the file's word after each layer's count: "→ 75 parameters"
 
 
 def load_lessons(lang: str) -> list[Lesson]:
-    lang = lang if lang in LANGUAGES else "en"
-    text = resources.files("ml101.assets").joinpath("lessons", f"{lang}.toml").read_text(encoding="utf-8")
-    return [Lesson(**entry) for entry in tomllib.loads(text)["lesson"]]
+    """The lessons of `lang`'s file, or the English ones when there is none (a name that is not one of the
+    files, a path included, is no file either)."""
+    folder = resources.files("ml101.assets").joinpath("lessons")
+    files = {entry.name for entry in folder.iterdir()}
+    name = f"{lang}.toml" if f"{lang}.toml" in files else f"{FALLBACK}.toml"
+    content = tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+    word = content["words"]["parameters"]
+    return [Lesson(**entry, parameters_word=word) for entry in content["lesson"]]
 
 
 def layer_formulas(exp: Experiment, word: str = "parameters") -> list[str]:
@@ -66,12 +75,9 @@ def update_rule(exp: Experiment) -> str:
     }[exp.optimizer]
 
 
-PARAMETERS_WORD = {"en": "parameters", "de": "Parameter"}
-
-
-def live_values(exp: Experiment, metrics=None, lang: str = "en") -> dict[str, str]:
+def live_values(exp: Experiment, metrics=None, parameters_word: str = "parameters") -> dict[str, str]:
     values = {
-        "formulas": "\n".join(layer_formulas(exp, PARAMETERS_WORD.get(lang, "parameters"))),
+        "formulas": "\n".join(layer_formulas(exp, parameters_word)),
         "parameters": str(exp.parameter_count()),
         "loss_formula": loss_formula(exp),
         "update_rule": update_rule(exp),
@@ -81,6 +87,8 @@ def live_values(exp: Experiment, metrics=None, lang: str = "en") -> dict[str, st
         "train_accuracy": "–",
         "test_accuracy": "–",
         "gap": "–",
+        "overfit_samples": str(PRESETS["overfit"].settings["samples"]),
+        "max_lr": f"{RULES['lr'][2]:g}",
     }
     if metrics is not None:
         values.update(
@@ -92,5 +100,5 @@ def live_values(exp: Experiment, metrics=None, lang: str = "en") -> dict[str, st
     return values
 
 
-def render(lesson: Lesson, exp: Experiment, metrics=None, lang: str = "en") -> str:
-    return lesson.body.format(**live_values(exp, metrics, lang))
+def render(lesson: Lesson, exp: Experiment, metrics=None) -> str:
+    return lesson.body.format(**live_values(exp, metrics, lesson.parameters_word))

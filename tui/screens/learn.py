@@ -67,7 +67,7 @@ class LearnScreen(Screen):
         exp, state = train.exp, train.state
         metrics = state.metrics if state is not None else None
         lang = language()
-        body = render(self.lesson, exp, metrics, lang)
+        body = render(self.lesson, exp, metrics)
         if metrics is None or metrics.epoch == 0:
             live = t("learn.not_trained", lr=f"{exp.lr:g}")
         else:
