@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import numpy as np
 
@@ -21,6 +22,14 @@ from ml101.engine.nets.numpy_net import init_params
 from ml101.engine.spec import LIVE_SAFE, Experiment
 
 DATA_FIELDS = {"data", "samples", "noise", "data_seed", "test_fraction", "split_seed"}
+
+
+class ChangeCost(StrEnum):
+    """What a setting change cost. The values are the words the app's messages are keyed by."""
+
+    LIVE = "live"  # training goes on with the same weights
+    MODEL = "model"  # a new model, same data
+    DATA = "data"  # new data and a new model
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,8 @@ class Trainer:
             self.exp = self.exp.with_changes(seed=(self.exp.seed + 1) % 2**31)
         self._new_model()
 
-    def change(self, **changes) -> str:
-        """Apply validated setting changes. Returns what it cost: "live" (training goes on),
-        "model" (a new model, same data) or "data" (new data and a new model)."""
+    def change(self, **changes) -> ChangeCost:
+        """Apply validated setting changes; returns what they cost (training goes on, or what starts again)."""
         new = self.exp.with_changes(**changes)
         changed = {k for k in changes if getattr(new, k) != getattr(self.exp, k)}
         if changed & DATA_FIELDS:
@@ -81,15 +89,15 @@ class Trainer:
             self.split = split(dataset, new.test_fraction, new.split_seed)
             self.exp, self.dataset, self.custom_split = new, dataset, False
             self._new_model()
-            return "data"
+            return ChangeCost.DATA
         self.exp = new
         if changed - LIVE_SAFE - {"preset"}:
             self._new_model()
-            return "model"
+            return ChangeCost.MODEL
         self.net.configure(new)
         if self.diverged and "lr" in changed:
             self.diverged = None  # a new learning rate is the usual cure: let the user try it
-        return "live"
+        return ChangeCost.LIVE
 
     def set_dataset(self, dataset: Dataset) -> None:
         """Train on edited points from now on (same split rule); the model starts again."""

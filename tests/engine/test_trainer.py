@@ -3,7 +3,7 @@ import pytest
 
 from ml101.engine.history import History
 from ml101.engine.spec import preset
-from ml101.engine.trainer import Trainer
+from ml101.engine.trainer import ChangeCost, Trainer
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +45,24 @@ def test_divergence_stops_and_says_what_to_try(quick):
     assert ran < 200 and t.diverged
     assert "learning rate" in t.diverged and "10" in t.diverged
     assert t.run(5) == 0  # stays stopped until something changes
-    assert t.change(lr=0.01) == "live" and t.diverged is None
+    assert t.change(lr=0.01) is ChangeCost.LIVE and t.diverged is None
 
 
 def test_live_changes_keep_the_weights(quick):
     t = Trainer(quick)
     t.run(10)
     before = t.params()[0][0].copy()
-    assert t.change(lr=0.001, reg="l2", reg_rate=0.001, optimizer="sgd") == "live"
+    assert t.change(lr=0.001, reg="l2", reg_rate=0.001, optimizer="sgd") is ChangeCost.LIVE
     assert t.epoch == 10
     np.testing.assert_array_equal(t.params()[0][0], before)
-    assert t.change(layers="8") == "model" and t.epoch == 0
-    assert t.change(noise=0.3) == "data" and t.epoch == 0
+    assert t.change(layers="8") is ChangeCost.MODEL and t.epoch == 0
+    assert t.change(noise=0.3) is ChangeCost.DATA and t.epoch == 0
+
+
+def test_a_change_cost_reads_as_the_word_messages_are_keyed_by():
+    # The app words its answer as msg.applied_<cost> and undo.kept_<cost>: the enum must format as before.
+    assert [f"msg.applied_{cost}" for cost in ChangeCost] == ["msg.applied_live", "msg.applied_model",
+                                                               "msg.applied_data"]
 
 
 def test_reset_returns_to_the_same_start(quick):
