@@ -172,23 +172,26 @@ def steal_pictures(victim, example) -> tuple[Picture, ...]:
 # Messages from the worker to the screen. `generation` tells the screen which job a message belongs to.
 
 
+@dataclass(eq=False)  # a message, like the training worker's (tui/workers/messages.py says why eq=False)
 class AttackProgress(Message):
-    def __init__(self, generation: int, done: int, total: int) -> None:
-        super().__init__()
-        self.generation, self.done, self.total = generation, done, total
+    generation: int
+    done: int
+    total: int
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, AttackProgress)
 
 
+@dataclass(eq=False)
 class AttackFinished(Message):
     """The job ended: `result` when it succeeded; `cancelled`, `error` (bad input) or `bug` otherwise."""
 
-    def __init__(self, generation: int, result=None, cancelled: bool = False, error: SpecError | None = None,
-                 bug: BaseException | None = None, details: str = "") -> None:
-        super().__init__()
-        self.generation, self.result, self.cancelled = generation, result, cancelled
-        self.error, self.bug, self.details = error, bug, details
+    generation: int
+    result: RunResult | CurveResult | None = None
+    cancelled: bool = False
+    error: SpecError | None = None
+    bug: BaseException | None = None
+    details: str = ""
 
 
 def start_job(host, job: Job, generation: int, stopped: threading.Event | None = None) -> Worker:
