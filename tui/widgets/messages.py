@@ -1,40 +1,46 @@
-"""Messages from the editing widgets (network editor, settings, the map and its cursor) to their screen."""
+"""Messages from the editing widgets (network editor, settings, the map and its cursor) to their screen.
+
+Dataclasses, like the workers' messages (tui/workers/messages.py says why `eq=False`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from textual.message import Message
+from textual.widget import Widget
+
+# What the map's cursor asks for: a move (only the legend changes), a hand edit, or taking the last one back.
+CursorAsk = Literal["move", "add", "flip", "delete", "undo"]
 
 
+@dataclass(eq=False)
 class ChangeRequested(Message):
     """A widget asks for new settings. The screen validates them and answers the widget on error."""
 
-    def __init__(self, source, changes: dict[str, Any]) -> None:
-        super().__init__()
-        self.source = source
-        self.changes = changes
+    source: Widget
+    changes: dict[str, Any]
 
 
+@dataclass(eq=False)
 class GridSizeChanged(Message):
     """The map's pixel size changed: the worker should compute grids of this size."""
 
-    def __init__(self, nx: int, ny: int) -> None:
-        super().__init__()
-        self.nx = nx
-        self.ny = ny
+    nx: int
+    ny: int
 
 
+@dataclass(eq=False)
 class DataEditRequested(Message):
-    """The map's cursor asks for a hand edit at (x, y): kind "add" (with `label`), "flip", "delete" or "undo"."""
+    """The map's cursor asks for `kind` at (x, y) (an added point's class in `label`)."""
 
-    def __init__(self, kind: str, x: float = 0.0, y: float = 0.0, label: int | None = None) -> None:
-        super().__init__()
-        self.kind = kind
-        self.x = x
-        self.y = y
-        self.label = label
+    kind: CursorAsk
+    x: float = 0.0
+    y: float = 0.0
+    label: int | None = None
 
 
+@dataclass(eq=False)
 class CursorLeft(Message):
     """The map's cursor mode ended (escape, or the focus went elsewhere)."""
