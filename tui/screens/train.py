@@ -36,6 +36,7 @@ from ml101.tui.widgets.map_legend import MapLegend
 from ml101.tui.widgets.messages import ChangeRequested, GridSizeChanged
 from ml101.tui.widgets.settings import SettingsPanel, value_text
 from ml101.tui.widgets.status_line import StatusLine
+from ml101.tui.workers.commands import Change, Command, GridSize, Load, Reset, Restore, ShowView, Step, Toggle
 from ml101.tui.workers.messages import (
     RunPutAside,
     RunRestored,
@@ -205,7 +206,7 @@ class TrainScreen(FilesAndEdits, Screen):
             self.say("undo.restored", epoch=number(event.epoch), other=number(event.other))
 
     def on_grid_size_changed(self, event: GridSizeChanged) -> None:
-        self._send("grid_size", event.nx, event.ny)
+        self._send(GridSize(event.nx, event.ny))
 
     # requests from widgets --------------------------------------------------------------------------
     def on_change_requested(self, event: ChangeRequested) -> None:
@@ -234,7 +235,7 @@ class TrainScreen(FilesAndEdits, Screen):
         if new.backend == "torch" and self.exp.backend != "torch":
             self.say("msg.loading_torch")  # the first PyTorch model takes a second or two to import
         self._show_experiment(new)
-        self._send("change", {name: getattr(new, name) for name in (*changes, "preset")})
+        self._send(Change({name: getattr(new, name) for name in (*changes, "preset")}))
 
     def _load_preset(self, source, name: str) -> None:
         try:
@@ -244,7 +245,7 @@ class TrainScreen(FilesAndEdits, Screen):
             return
         _clear_error(source)
         self._show_experiment(exp)
-        self._send("load", exp)
+        self._send(Load(exp))
         self.say(t("msg.preset", title=t(f"preset.{name}"), explanation=t(f"preset_help.{name}")))
 
     def _old_value(self, field: str) -> str:
@@ -267,25 +268,25 @@ class TrainScreen(FilesAndEdits, Screen):
             self._set_view(self.view.within(exp.layers))
 
     # actions ----------------------------------------------------------------------------------------
-    def _send(self, command: str, *args) -> None:
+    def _send(self, command: Command) -> None:
         self.settled.clear()
-        self.runner.send(command, *args)
+        self.runner.send(command)
 
     def action_toggle_run(self) -> None:
         if self.state is not None and self.state.diverged:
             self.say("msg.diverged_blocked", error=True)
             return
-        self._send("toggle")
+        self._send(Toggle())
 
     def action_step(self) -> None:
-        self._send("step")
+        self._send(Step())
 
     def action_reset(self) -> None:
-        self._send("reset", True)
+        self._send(Reset(new_seed=True))
         self.say("msg.reset")
 
     def action_restore(self) -> None:
-        self._send("restore")
+        self._send(Restore())
 
     def action_new_data(self) -> None:
         if self.exp.is_csv:
@@ -306,7 +307,7 @@ class TrainScreen(FilesAndEdits, Screen):
 
     def _set_view(self, view: MapView) -> None:
         self.view = view
-        self._send("view", view)
+        self._send(ShowView(view))
         self._update_legend()
 
     def action_points(self) -> None:

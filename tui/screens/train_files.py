@@ -12,6 +12,7 @@ from ml101.tui.i18n import explain, t
 from ml101.tui.widgets.data_cursor import DataCursorMap
 from ml101.tui.widgets.file_dialogs import ExportDialog, OpenDialog, PathDialog, SaveDialog, default_name, shown
 from ml101.tui.widgets.messages import CursorLeft, DataEditRequested
+from ml101.tui.workers.commands import Edit, Export, Open, Save, Undo
 from ml101.tui.workers.messages import DataEdited, FileDone
 
 
@@ -46,7 +47,7 @@ class FilesAndEdits:
 
     def _save_to(self, path: str | None) -> None:
         if path:
-            self._send("save", path)
+            self._send(Save(path))
 
     def action_open(self) -> None:
         from ml101.tui.settings import recent_experiments, recent_problems
@@ -60,7 +61,7 @@ class FilesAndEdits:
 
     def _open_from(self, path: str | None) -> None:
         if path:
-            self._send("open", path)
+            self._send(Open(path))
             self.say("file.opening", name=shown(path))
 
     def action_export(self) -> None:
@@ -74,30 +75,31 @@ class FilesAndEdits:
             kind, path = choice
             if kind == "torch":
                 self.say("msg.loading_torch")
-            self._send("export", path, kind)
+            self._send(Export(path, kind))
 
     def _waiting_dialog(self, path: str) -> PathDialog | None:
         return next((s for s in reversed(self.app.screen_stack) if isinstance(s, PathDialog) and s.pending == path),
                     None)
 
     def on_file_done(self, event: FileDone) -> None:
-        name = shown(event.path)
-        dialog = self._waiting_dialog(event.path)
+        job = event.job
+        name = shown(job.path)
+        dialog = self._waiting_dialog(job.path)
         if event.error is not None:
-            reason = file_error(event.error, event.path)
+            reason = file_error(event.error, job.path)
             if dialog is not None:  # stays open: the next keys fix the name instead of landing on the screen
                 dialog.answered(reason)
-            self.say("file.open_failed" if event.action == "open" else "file.failed", error=True, reason=reason)
+            self.say("file.open_failed" if isinstance(job, Open) else "file.failed", error=True, reason=reason)
             return
         if dialog is not None:
             dialog.answered(None)
-        if event.action == "export":
-            self.say("file.exported", what=t(f"file.export_{event.kind}"), name=name)
+        if isinstance(job, Export):
+            self.say("file.exported", what=t(f"file.export_{job.kind}"), name=name)
             return
         from ml101.tui.settings import remember_experiment
 
-        self._tell_recent_notes(remember_experiment(event.path))
-        if event.action == "save":
+        self._tell_recent_notes(remember_experiment(job.path))
+        if isinstance(job, Save):
             self.say("file.saved", name=name, epoch=event.epoch)
         else:
             self._show_experiment(event.exp)
@@ -117,12 +119,13 @@ class FilesAndEdits:
 
     def on_data_edit_requested(self, event: DataEditRequested) -> None:
         event.stop()
-        if event.kind == "move":
-            self._update_legend()
-        elif event.kind == "undo":
-            self._send("undo")
-        else:
-            self._send("edit", event.kind, event.x, event.y, event.label)
+        match event.kind:
+            case "move":
+                self._update_legend()
+            case "undo":
+                self._send(Undo())
+            case "add" | "flip" | "delete":
+                self._send(Edit(event.kind, event.x, event.y, event.label))
 
     def on_descendant_focus(self, event) -> None:
         if not isinstance(event.widget, DataCursorMap):  # Tab or a click elsewhere ends the mode

@@ -30,7 +30,7 @@ def before_change(trainer: Trainer) -> Trainer:
     """A copy of `trainer` that a reset or a setting change of the original leaves as it is.
 
     Shallow is enough: a reset or a new model or data gives the Trainer new objects (net, history, split,
-    dataset, exp) instead of changing the old ones. Only a live change ("live" cost) reconfigures the shared
+    dataset, exp) instead of changing the old ones. Only a live change (ChangeCost.LIVE) reconfigures the shared
     net in place; that copy must then be dropped, and is: only changes that cost a new model are kept."""
     return copy.copy(trainer)
 

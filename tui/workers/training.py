@@ -1,15 +1,15 @@
 """The worker glue: one engine Trainer, stepped in a Textual thread worker, steered by queued commands.
 
 The Trainer is not thread-safe, so after `start()` only the worker thread touches it. The screen `send`s
-commands (play, step, a setting change, ...) into a queue; the worker applies them between chunks of
-training of about 50 ms, and posts a `Snapshot` of plain numbers and arrays back:
+commands (tui/workers/commands.py: play, step, a setting change, ...) into a queue; the worker applies them
+between chunks of training of about 50 ms, and posts a `Snapshot` of plain numbers and arrays back:
 - at most ten a second, and never while the screen has not yet taken the previous one (back-pressure: a
   busy screen gets fewer, newer snapshots instead of a growing queue);
 - with a fresh boundary grid at most three times a second while training, since the map changes slowly and
   every map redraw costs terminal bytes.
 There are no per-step UI calls, so training speed does not depend on the screen.
-Files (save, open, export) and hand edits of the data happen here too, since they read or replace the
-Trainer; each answers with a `FileDone` or `DataEdited` message.
+Files (save, open, export) and hand edits of the data happen here too (tui/workers/file_jobs.py), since
+they read or replace the Trainer; each answers with a `FileDone` or `DataEdited` message.
 """
 
 from __future__ import annotations
@@ -18,19 +18,36 @@ import queue
 import threading
 import time
 import traceback
+from collections.abc import Mapping
+from typing import Any, assert_never
 
 import numpy as np
 from textual.worker import Worker, get_current_worker
 
-from ml101.engine import data_edit
 from ml101.engine.errors import SpecError
 from ml101.engine.history import COLUMNS
 from ml101.engine.spec import Experiment
-from ml101.engine.trainer import Trainer
+from ml101.engine.trainer import ChangeCost, Trainer
 from ml101.tui.models import NO_LIMIT, MapView, TrainingState
+from ml101.tui.workers.commands import (
+    Change,
+    Command,
+    Edit,
+    Export,
+    GridSize,
+    Load,
+    Open,
+    Reset,
+    Restore,
+    Save,
+    ShowView,
+    Step,
+    Toggle,
+    Undo,
+)
+from ml101.tui.workers.file_jobs import FilesAndEdits
 from ml101.tui.workers.messages import (
-    DataEdited,
-    FileDone,
+    Replacement,
     RunPutAside,
     RunRestored,
     SettingApplied,
@@ -46,9 +63,6 @@ GRID_SECONDS = 0.33
 IDLE_WAIT_SECONDS = 0.1  # how long a paused worker waits for a command before it looks for cancellation
 HISTORY_ROWS = 400
 MAX_GRID = (160, 100)
-MAX_UNDO = 500  # hand edits kept for undo; each is one copy of the training points (≈ 30 KB for 900)
-EXPORTERS = {"csv": "export_history_csv", "npz": "export_weights_npz", "torch": "export_torch"}
-FILE_ERRORS = (SpecError, OSError, ValueError, ImportError)  # a file's fault or the disk's: told, not a bug
 
 
 class TrainingRunner:
@@ -58,7 +72,7 @@ class TrainingRunner:
         self._host = host
         self._exp = exp
         self._trainer = trainer
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue[tuple[int, Command]] = queue.SimpleQueue()
         self._in_flight = threading.Event()
         self.sent = 0
         self.worker: Worker | None = None
@@ -70,10 +84,10 @@ class TrainingRunner:
         )
         return self.worker
 
-    def send(self, command: str, *args) -> int:
+    def send(self, command: Command) -> int:
         """Queue a command; its number comes back as `TrainingState.ack` once the worker applied it."""
         self.sent += 1
-        self._commands.put((self.sent, command, args))
+        self._commands.put((self.sent, command))
         return self.sent
 
     def received(self) -> None:
@@ -94,7 +108,7 @@ class TrainingRunner:
             self.stopped.set()
 
 
-class _TrainingLoop:
+class _TrainingLoop(FilesAndEdits):
     """State owned by the worker thread."""
 
     def __init__(self, runner: TrainingRunner, host, exp: Experiment, trainer: Trainer | None):
@@ -134,8 +148,8 @@ class _TrainingLoop:
         except queue.Empty:
             return
         while True:
-            seq, command, args = item
-            self._safely(self._apply, command, args)
+            seq, command = item
+            self._safely(self._apply, command)
             self.ack = seq
             self.dirty = True
             try:
@@ -143,43 +157,41 @@ class _TrainingLoop:
             except queue.Empty:
                 return
 
-    def _apply(self, command: str, args: tuple) -> None:
-        if command == "load":
-            self._load(args[0])
-            return
-        if command in ("save", "open", "export"):
-            self._file(command, *args)
-            return
-        trainer = self.trainer
-        if trainer is None:
-            return
-        if command == "view":
-            self.view, self.grid_stale = args[0], True
-        elif command == "grid_size":
-            self.grid_size, self.grid_stale = args, True
-        elif command == "toggle":
-            if self.running:
+    def _apply(self, command: Command) -> None:
+        match command:
+            case Load(exp):
+                self._load(exp)
+            case Save() | Open() | Export():
+                self._file(command)
+            case _ if self.trainer is None:
+                pass  # the first experiment could not be built: only a preset or a file can help
+            case ShowView(view):
+                self.view, self.grid_stale = view, True
+            case GridSize(nx, ny):
+                self.grid_size, self.grid_stale = (nx, ny), True
+            case Toggle():
+                if self.running:
+                    self.running = False
+                else:
+                    self._play()
+            case Step():
                 self.running = False
-            else:
-                self._play()
-        elif command == "step":
-            self.running = False
-            trainer.run(1)
-        elif command == "reset":
-            before = self._kept(before_change(trainer))
-            trainer.reset(new_seed=args[0])
-            self._new_model()
-            self._put_aside(before, "reset")
-        elif command == "restore":
-            self._restore()
-        elif command == "change":
-            self._change(args[0])
-        elif command == "edit":
-            self._edit(*args)
-        elif command == "undo":
-            self._undo()
-        else:
-            raise ValueError(f"unknown command {command!r}")
+                self.trainer.run(1)
+            case Reset(new_seed):
+                before = self._kept(before_change(self.trainer))
+                self.trainer.reset(new_seed=new_seed)
+                self._new_model()
+                self._put_aside(before, "reset")
+            case Restore():
+                self._restore()
+            case Change(changes):
+                self._change(changes)
+            case Edit():
+                self._edit(command)
+            case Undo():
+                self._undo()
+            case _:
+                assert_never(command)
 
     def _play(self) -> None:
         trainer = self.trainer
@@ -189,16 +201,16 @@ class _TrainingLoop:
             self.target = trainer.epoch + trainer.exp.epochs if trainer.exp.epochs else NO_LIMIT
         self.running = True
 
-    def _change(self, changes: dict) -> None:
+    def _change(self, changes: Mapping[str, Any]) -> None:
         before = self._kept(before_change(self.trainer))
         try:
             cost = self.trainer.change(**changes)
         except SpecError as exc:
             self.host.post_message(SettingRejected(exc.field, exc.message, self.trainer.exp, exc))
             return
-        if cost == "data":
+        if cost == ChangeCost.DATA:
             self.undo = []  # the edited points are gone: nothing left to undo (but z brings them back)
-        if cost != "live":
+        if cost != ChangeCost.LIVE:
             self._new_model()
             self._put_aside(before, cost)
         elif "epochs" in changes:
@@ -225,51 +237,7 @@ class _TrainingLoop:
         self.undo = []
         self._new_model()
         self._put_aside(before, "preset")
-        self.host.post_message(SettingApplied(("preset",), "data"))
-
-    # files and hand edits -------------------------------------------------------------------------------
-    def _file(self, action: str, path: str, kind: str | None = None) -> None:
-        from ml101.engine import export
-        from ml101.engine.store import load_experiment, save_experiment
-
-        try:
-            if action == "open":
-                trainer = load_experiment(path)  # the current experiment stays unless this succeeds
-                before = self._kept(self.trainer)
-                self.trainer, self.running = trainer, False
-                self.undo = []
-                self._new_model()
-                self._put_aside(before, "open")
-            elif action == "save":
-                save_experiment(path, self.trainer)
-            else:
-                getattr(export, EXPORTERS[kind])(path, self.trainer)
-        except FILE_ERRORS as exc:
-            self.host.post_message(FileDone(action, path, kind, error=exc))
-            return
-        self.host.post_message(FileDone(action, path, kind, exp=self.trainer.exp, epoch=self.trainer.epoch))
-
-    def _edit(self, kind: str, x: float, y: float, label: int | None = None) -> None:
-        trainer = self.trainer
-        before = trainer.split
-        try:
-            if kind == "add":
-                points, edit = data_edit.add_point(before, x, y, label)
-            else:
-                points, edit = getattr(data_edit, f"{kind}_nearest")(before, x, y)
-        except SpecError as exc:
-            self.host.post_message(DataEdited(None, len(before.y_train), error=exc))
-            return
-        self.undo.append(before)
-        del self.undo[:-MAX_UNDO]
-        trainer.use_split(points)
-        self.host.post_message(DataEdited(edit, len(points.y_train), undo_left=len(self.undo)))
-
-    def _undo(self) -> None:
-        trainer, undone = self.trainer, bool(self.undo)
-        if undone:
-            trainer.use_split(self.undo.pop())
-        self.host.post_message(DataEdited(None, len(trainer.split.y_train), undone=undone, undo_left=len(self.undo)))
+        self.host.post_message(SettingApplied(("preset",), ChangeCost.DATA))
 
     def _new_model(self) -> None:
         self._set_target()
@@ -279,7 +247,7 @@ class _TrainingLoop:
     def _kept(self, trainer: Trainer) -> Run:
         return Run(trainer, list(self.undo), self.target)  # a reset keeps the data: the list must not be shared
 
-    def _put_aside(self, before: Run, what: str) -> None:
+    def _put_aside(self, before: Run, what: Replacement) -> None:
         kept = self.aside.keep(before, self.trainer)
         if kept is not None:
             self.host.post_message(RunPutAside(what, before.trainer.epoch, kept=kept == "kept"))
