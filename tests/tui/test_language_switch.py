@@ -1,11 +1,12 @@
-"""L switches every screen between English and German while training state and edits stay as they were."""
+"""L switches every screen to the next language while training state and edits stay as they were; a new
+language is one catalogue file, and L, --lang and the config then offer it."""
 
 from __future__ import annotations
 
 import pytest
 from tui_helpers import make_app, press_at_once, screen_text, settled, until
 
-from ml101.tui import i18n
+from ml101.tui import i18n, languages
 from ml101.tui.screens.learn import LearnScreen
 from ml101.tui.screens.train import TrainScreen
 from ml101.tui.widgets.architecture import LayerList
@@ -115,3 +116,48 @@ async def test_the_palette_switches_the_language_by_name():
         await pilot.press("enter")
         await until(pilot, lambda: i18n.language() == "de", "the language switched")
         await until(pilot, lambda: "Schritt" in footer(app), "the footer speaks German")
+
+
+@pytest.fixture
+def french(tmp_path, monkeypatch):
+    """The installed catalogues and one more, fr.toml, in a folder of their own: a translator's one new file."""
+    folder = tmp_path / "i18n"
+    folder.mkdir()
+    for lang in languages.available():
+        text = languages.catalogue_folder().joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+        (folder / f"{lang}.toml").write_text(text, encoding="utf-8")
+    french = (folder / "en.toml").read_text(encoding="utf-8")
+    french = french.replace('language_now = "English"', 'language_now = "Français"')
+    french = french.replace('step = "One epoch"', 'step = "Une époque"')
+    (folder / "fr.toml").write_text(french, encoding="utf-8")
+    monkeypatch.setattr(languages, "catalogue_folder", lambda: folder)
+    i18n.load()
+    yield
+    i18n.set_language("en")
+    monkeypatch.undo()
+    i18n.load()
+
+
+async def test_a_new_language_is_one_file_and_l_goes_round_all_of_them(french, tmp_path):
+    from ml101.tui.cli import build_parser
+    from ml101.tui.settings import load_settings
+
+    assert i18n.LANGUAGES == ("en", "de", "fr")
+    assert build_parser().parse_args(["--lang", "fr"]).app_lang == "fr"
+    assert load_settings(tmp_path / "none.toml", env={"ML101_LANG": "fr"}).language == "fr"
+    assert languages.detect_language({"LANG": "fr_FR.UTF-8"}) == "fr"
+    assert i18n.t("keyhelp.language") == "switch the language: English → Deutsch → Français → English"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        assert i18n.t("key.language") == "Language: Deutsch"
+        await pilot.press("L")
+        await until(pilot, lambda: "Schritt" in footer(app), "the footer speaks German")
+        assert i18n.t("key.language") == "Sprache: Français"  # the key names the language it goes to
+        await pilot.press("L")
+        await until(pilot, lambda: "Une époque" in footer(app), "the footer speaks French")
+        assert i18n.language() == "fr" and "Français" in notifications(app)
+        assert i18n.t("key.language") == "Language: English"
+        await pilot.press("L")
+        await until(pilot, lambda: "One epoch" in footer(app), "the footer speaks English again")
+        assert i18n.language() == "en"
