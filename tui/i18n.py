@@ -23,9 +23,6 @@ from ml101.engine.errors import SpecError
 from ml101.engine.spec import RULES
 from ml101.tui.languages import ENGLISH, available, detect_language, read_catalogue
 
-__all__ = ["LANGUAGES", "detect_language", "load", "set_language", "language", "next_language", "t", "has",
-           "words"]
-
 LANGUAGES: tuple[str, ...] = ()
 _strings: dict[str, dict[str, str]] = {}
 _language = ENGLISH
