@@ -12,7 +12,7 @@ What screens may rely on (and must offer):
 - Every screen offers `async relabel()`: re-read all its words after a language switch.
 - The attack screen offers `apply_notebook("poison" | "steal")`: the workshop notebook's settings.
 
-App keys: t/e/x switch to the Train, Learn and attack screens, L switches English ↔ German (every screen
+App keys: t/e/x switch to the Train, Learn and attack screens, L goes to the next language (every screen
 made so far relabels itself), P opens the presets menu, F5-F8 load the four workshop notebooks directly.
 `run_app` reads the user settings (tui/settings.py): language, theme, preset and threads, each used unless
 the command line says otherwise; a bad value is shown as a notification and its default used.
