@@ -4,18 +4,43 @@
     numpy_fast.py  the same maths rearranged for speed (float32), held to the teaching code by tests
     torch_net.py   the same network in PyTorch (the second notebook); needs the `torch` extra
     frozen.py      a trained network as plain arrays: predicts only (the attack lab, the shipped victim)
-    stacked.py     many networks trained at once, for the attack lab's curves
+    stacked.py     many networks trained at once, for the attack lab's curves (stacked_numpy.py, stacked_torch.py)
 
-`build_net` picks one of the first three for an experiment; all three follow `Net`.
+`build_net` picks one of the first three for an experiment; all three follow `Net`. PyTorch is an extra
+(`pip install "ml101[torch]"`): `require_torch` is the one check, and its line says how to add it.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from typing import Any, Protocol
 
 import numpy as np
 
+from ml101.engine.errors import SpecError
 from ml101.engine.spec import Experiment
+
+TORCH_INSTALL = 'pip install "ml101[torch]"'
+
+
+def has_torch() -> bool:
+    """Whether `import torch` would work, without importing it (1.4 s and 200 MB): find_spec only looks.
+
+    A module set to None in sys.modules (how tests hide an installed torch) is one that cannot be imported;
+    find_spec says None for it too."""
+    if "torch" in sys.modules:
+        return sys.modules["torch"] is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a broken or half-removed install reads as not installed
+        return False
+
+
+def require_torch(field: str, what: str = "torch") -> None:
+    """SpecError naming `field` when PyTorch is missing: `backend: torch needs PyTorch, … pip install …`."""
+    if not has_torch():
+        raise SpecError(field, f"{what} needs PyTorch, which is not installed: {TORCH_INSTALL}")
 
 Params = list[tuple[np.ndarray, np.ndarray]]  # (W (out, in), b (out,)) per layer, float64
 
@@ -50,6 +75,7 @@ class Net(Protocol):
 
 def build_net(exp: Experiment, params: Params) -> Net:
     if exp.backend == "torch":
+        require_torch("backend")
         from ml101.engine.nets.torch_net import TorchNet  # torch costs 1.4 s and 200 MB: only when asked for
 
         return TorchNet(exp, params)

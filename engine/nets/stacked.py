@@ -1,28 +1,31 @@
 """Many small networks trained at once: the attack lab's curves need dozens of models per picture.
 
-K networks of one architecture are kept as stacked tensors — layer l's weights are one (K, out, in) tensor —
-and every step is one batched matrix product per layer (torch.baddbmm/bmm) for all K at once. Each model has
-its own initialisation seed, its own points, labels and mask (pad shorter data sets with mask 0), so one run
-can hold clean, poisoned and defended models of several seeds side by side.
+K networks of one architecture are kept as stacked arrays — layer l's weights are one (K, out, in) array —
+and every step is one batched matrix product per layer for all K at once. Each model has its own
+initialisation seed, its own points, labels and mask (pad shorter data sets with mask 0), so one run can
+hold clean, poisoned and defended models of several seeds side by side.
 
 The models do not interact: the loss is a sum of per-model means, so every model gets exactly the gradient
 it would get alone, and Adam/RMSprop work element by element. A test checks that a stacked model reaches the
 accuracy a single `Trainer` reaches with the same seed.
 
-Forward and backward are written out by hand (like engine/nets/numpy_net.py, batched): on two cores that is
-faster than autograd for nets this small, and it reads the same as the teaching code.
+This file is the shared part (checks, threads, `Stack`) and the choice of path. The maths is written twice,
+by hand, like engine/nets/numpy_net.py: stacked_numpy.py (np.matmul, the teaching net's optimizers; needs
+nothing else) and stacked_torch.py (torch.bmm, torch.optim; the path for a CUDA GPU). On the CPU
+`CPU_PATH` is used when PyTorch is installed, NumPy when it is not.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ml101.engine.errors import SpecError
-from ml101.engine.hyper import ADAM_BETAS, EPS, LEAKY_SLOPE, MOMENTUM, RMSPROP_ALPHA
+from ml101.engine.nets import has_torch, require_torch
 from ml101.engine.nets.frozen import FrozenNet, grid_points  # noqa: F401 — re-exported: stacks hand these out
 from ml101.engine.nets.numpy_net import ACTIVATIONS, init_params
 from ml101.engine.spec import Experiment
@@ -30,24 +33,71 @@ from ml101.engine.spec import Experiment
 Progress = Callable[[int, int], None]  # (epochs done, epochs in this run)
 CancelCheck = Callable[[], bool]
 
+# Which path trains a stack on the CPU when PyTorch is installed. Measured with `ml101 bench --only sweep`
+# (33 models × 300 epochs, the lab's fast recipe, two threads) on the 2-core workshop VM: see README.
+CPU_PATH = "numpy"
+
 
 class Cancelled(Exception):
     """The caller's cancel check said stop; nothing half-trained is returned."""
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Which device and how many threads.
+# Which device, which path and how many threads.
 
 
 def pick_device(requested: str) -> str:
     """Unlike a single net, a stack is big enough for a GPU to pay off, so `auto` takes one when present."""
-    import torch
+    if requested == "cuda":
+        require_torch("device", "cuda")
+        import torch
 
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise SpecError("device", "cuda was asked for but no CUDA GPU is available; use auto or cpu")
-    if requested in ("cuda", "auto") and torch.cuda.is_available():
+        if not torch.cuda.is_available():
+            raise SpecError("device", "cuda was asked for but no CUDA GPU is available; use auto or cpu")
         return "cuda"
+    if requested == "auto" and _cuda_possible():
+        import torch
+
+        if torch.cuda.is_available():
+            return "cuda"
     return "cpu"
+
+
+def _cuda_possible() -> bool:
+    """Whether asking torch about CUDA could say yes, decided without importing torch where the system tells:
+    on Linux the NVIDIA driver shows itself in /proc and /dev, a Mac has no CUDA."""
+    if not has_torch():
+        return False
+    if "torch" in sys.modules:
+        return True  # already paid for: ask it
+    if sys.platform == "darwin":
+        return False
+    if sys.platform.startswith("linux"):
+        return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidiactl")
+    return True
+
+
+def path_name(exp: Experiment) -> str:
+    """"torch" or "numpy": the path `train_stacked` takes for `exp` here (imports torch only for a GPU check
+    that could say yes)."""
+    if pick_device(exp.device) == "cuda":
+        return "torch"
+    return CPU_PATH if CPU_PATH == "numpy" or has_torch() else "numpy"
+
+
+def uses_torch(exp: Experiment) -> bool:
+    """Whether training a stack of `exp` will import torch (the app imports it ahead, off its worker)."""
+    return path_name(exp) == "torch"
+
+
+def _path(name: str):
+    if name == "torch":
+        from ml101.engine.nets import stacked_torch
+
+        return stacked_torch
+    from ml101.engine.nets import stacked_numpy
+
+    return stacked_numpy
 
 
 def default_threads(models: int) -> int:
@@ -61,27 +111,23 @@ def default_threads(models: int) -> int:
 
 @dataclass
 class Stack:
-    """K trained networks, still stacked (for fast batched predictions), plus what early stopping chose."""
+    """K trained networks, still stacked (for fast batched predictions), plus what early stopping chose.
+
+    `weights` and `biases` are in the form of the path that trained them (`path`: NumPy arrays or torch
+    tensors, on the GPU for CUDA); everything a caller gets out is NumPy."""
 
     exp: Experiment
-    weights: list  # torch tensors (K, out, in)
-    biases: list  # torch tensors (K, out, 1)
+    weights: list  # (K, out, in) per layer
+    biases: list  # (K, out, 1) per layer
     best_epoch: np.ndarray  # (K,) the epoch each model's weights come from
+    path: str = "numpy"
 
     def __len__(self) -> int:
         return self.weights[0].shape[0]
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """X (M, 2) for all models, or (K, M, 2) one set per model → (K, M) logits as float64."""
-        import torch
-
-        with torch.no_grad():
-            A = _as_points(X, len(self), self.weights[0])
-            for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-                A = torch.baddbmm(b, W, A)
-                if i < len(self.exp.layers):
-                    A = _activate(self.exp.activations[i], A)
-            return A[:, 0, :].double().cpu().numpy()
+        return _path(self.path).logits(self.exp, self.weights, self.biases, _as_points(X, len(self)))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return ACTIVATIONS["sigmoid"][0](self.logits(X))
@@ -91,10 +137,9 @@ class Stack:
         return ((self.logits(X) > 0) == (np.asarray(y) > 0.5)).mean(axis=-1)
 
     def net(self, k: int) -> FrozenNet:
-        params = tuple(
-            (W[k].double().cpu().numpy().copy(), b[k, :, 0].double().cpu().numpy().copy())
-            for W, b in zip(self.weights, self.biases, strict=True)
-        )
+        to_numpy = _path(self.path).to_numpy
+        params = tuple((to_numpy(W[k]).copy(), to_numpy(b[k, :, 0]).copy())
+                       for W, b in zip(self.weights, self.biases, strict=True))
         return FrozenNet(params, tuple(self.exp.activations))
 
 
@@ -109,6 +154,7 @@ def train_stacked(
     threads: int | None = None,
     on_progress: Progress | None = None,
     should_cancel: CancelCheck | None = None,
+    path: str | None = None,
 ) -> Stack:
     """Train len(seeds) networks of `exp`'s architecture and optimizer, full batch, for exp.epochs.
 
@@ -119,88 +165,57 @@ def train_stacked(
     each model's accuracy on its masked validation points is measured and its best weights are kept.
     threads: CPU threads (default `default_threads`); the stack is cut into that many parts, trained side
     by side. `on_progress(done, epochs)` and `should_cancel()` are called on the caller's thread about
-    ten times a second; a cancel raises `Cancelled`.
+    ten times a second; a cancel raises `Cancelled`. path: "numpy" or "torch" to choose (tests and the
+    bench compare them; "torch" on the CPU unless exp.device picks a GPU), default `path_name(exp)`.
     """
-    import torch
-
     k = len(seeds)
     if k == 0:
         raise SpecError("seeds", "need at least one model to train")
     if exp.batch_size:
         raise SpecError("batch_size", "stacked training is full batch only; use 0")
     device = pick_device(exp.device)
-    dtype = torch.float64 if exp.dtype == "float64" else torch.float32
-    Ws, bs = _initial_stack(exp, seeds, device, dtype)
-    points = _as_points(X, k, Ws[0])
+    if path is None:
+        path = path_name(exp)
+    elif path not in ("numpy", "torch"):
+        raise SpecError("path", f"must be numpy or torch; got {path!r}")
+    elif path == "torch":
+        require_torch("path")
+    elif device == "cuda":
+        raise SpecError("path", "a stack on a CUDA GPU trains in PyTorch; use path torch or device cpu")
+    Ws, bs = _initial_stack(exp, seeds)
+    points = _as_points(X, k)
     n = points.shape[2]
-    Y = _per_model(y, k, n, "y", Ws[0])
-    M = _per_model(np.ones(n) if mask is None else mask, k, n, "mask", Ws[0])
-    counts = M.sum(dim=2, keepdim=True)
-    if bool((counts == 0).any()):
+    Y = _per_model(y, k, n, "y")
+    M = _per_model(np.ones(n) if mask is None else mask, k, n, "mask")
+    counts = M.sum(axis=2, keepdims=True)
+    if (counts == 0).any():
         raise SpecError("mask", "every model needs at least one training point")
-    tensors = [Ws, bs, points, Y, M / counts]  # M / counts: each model's loss is the mean over its own points
+    arrays = [Ws, bs, points, Y, M / counts]  # M / counts: each model's loss is the mean over its own points
     if validation is not None:
-        Xv = _as_points(validation[0], k, Ws[0])
+        Xv = _as_points(validation[0], k)
         v = Xv.shape[2]
-        tensors.append([Xv, _per_model(validation[1], k, v, "validation labels", Ws[0]),
-                        _per_model(validation[2], k, v, "validation mask", Ws[0])])
+        arrays.append([Xv, _per_model(validation[1], k, v, "validation labels"),
+                       _per_model(validation[2], k, v, "validation mask")])
+    chosen = _path(path)
     parts = 1 if device == "cuda" else max(1, min(threads or default_threads(k), k))
     bounds = np.linspace(0, k, parts + 1).astype(int)
-    jobs = [_Part(exp, _slice(tensors, lo, hi), check_every) for lo, hi in zip(bounds, bounds[1:], strict=False)]
-    previous_threads = torch.get_num_threads()
-    try:
-        _run_side_by_side(jobs, exp.epochs, on_progress, should_cancel)
-    finally:
-        torch.set_num_threads(previous_threads)  # the parts set one thread each; leave the caller as it was
-    return Stack(exp, [torch.cat([job.result[0][i] for job in jobs]) for i in range(len(Ws))],
-                 [torch.cat([job.result[1][i] for job in jobs]) for i in range(len(bs))],
-                 np.concatenate([job.result[2] for job in jobs]))
+    jobs = [chosen.Part(exp, _slice(arrays, lo, hi), check_every, device)
+            for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    chosen.run_parts(jobs, exp.epochs, on_progress, should_cancel)
+    return Stack(exp, [chosen.concat([job.result[0][i] for job in jobs]) for i in range(len(Ws))],
+                 [chosen.concat([job.result[1][i] for job in jobs]) for i in range(len(bs))],
+                 np.concatenate([job.result[2] for job in jobs]), path)
 
 
-def _slice(tensors, lo: int, hi: int):
-    if isinstance(tensors, list):
-        return [_slice(t, lo, hi) for t in tensors]
-    return tensors[lo:hi].clone()
+def _slice(arrays, lo: int, hi: int):
+    if isinstance(arrays, list):
+        return [_slice(a, lo, hi) for a in arrays]
+    return arrays[lo:hi]  # a view: each path's Part makes its own copy in its own dtype and device
 
 
-class _Part:
-    """Some of the stack's models, trained on one CPU thread (its own optimizer: Adam is per weight)."""
-
-    def __init__(self, exp: Experiment, tensors, check_every: int):
-        self.exp, self.check_every = exp, check_every
-        self.Ws, self.bs, self.X, self.Y, self.scale = tensors[:5]
-        self.validation = tensors[5] if len(tensors) > 5 else None
-        self.epoch = 0
-        self.result = None
-
-    def run(self, stop) -> None:
-        import torch
-
-        # One thread per part: parts share the cores without waiting on each other, which intra-op
-        # threads do at every product (a 50-epoch, 33-model run took 1.6 s on one thread and 10-13 s on
-        # two while another program kept one of the two cores busy).
-        torch.set_num_threads(1)
-        exp, Ws, bs = self.exp, self.Ws, self.bs
-        optimizer = _optimizer(exp, Ws + bs)
-        early = _EarlyStopping(self.validation, Ws, bs) if self.validation is not None else None
-        for epoch in range(1, exp.epochs + 1):
-            if stop.is_set():
-                return
-            grads = _gradients(exp, Ws, bs, self.X, self.Y, self.scale)
-            for p, g in zip(Ws + bs, grads, strict=True):
-                p.grad = g
-            optimizer.step()
-            if early is not None and (epoch % self.check_every == 0 or epoch == exp.epochs):
-                early.check(exp, epoch)
-            self.epoch = epoch
-        if early is not None:
-            self.result = (early.best_W, early.best_b, early.best_epoch)
-        else:
-            self.result = ([W.detach() for W in Ws], [b.detach() for b in bs], np.full(len(Ws[0]), exp.epochs))
-
-
-def _run_side_by_side(jobs, epochs: int, on_progress, should_cancel) -> None:
-    """Train the parts in threads (torch lets go of the GIL inside its kernels); report and cancel here."""
+def run_side_by_side(jobs, epochs: int, on_progress, should_cancel) -> None:
+    """Train the parts in threads (NumPy and torch let go of the GIL inside their kernels); report and
+    cancel here, on the caller's thread."""
     import threading
     from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
@@ -222,160 +237,29 @@ def _run_side_by_side(jobs, epochs: int, on_progress, should_cancel) -> None:
             stop.set()
 
 
-def _initial_stack(exp: Experiment, seeds, device, dtype):
-    import torch
-
+def _initial_stack(exp: Experiment, seeds):
+    """Every model's `init_params`, stacked layer by layer: W (K, out, in), b (K, out, 1), float64."""
     inits = [init_params(exp.with_changes(seed=int(s))) for s in seeds]
-    Ws, bs = [], []
-    for layer in range(len(exp.layers) + 1):
-        W = np.stack([p[layer][0] for p in inits])
-        b = np.stack([p[layer][1] for p in inits])[:, :, None]
-        Ws.append(torch.tensor(W, dtype=dtype, device=device))
-        bs.append(torch.tensor(b, dtype=dtype, device=device))
+    Ws = [np.stack([p[layer][0] for p in inits]) for layer in range(len(exp.layers) + 1)]
+    bs = [np.stack([p[layer][1] for p in inits])[:, :, None] for layer in range(len(exp.layers) + 1)]
     return Ws, bs
 
 
-def _as_points(X, k: int, like):
+def _as_points(X, k: int) -> np.ndarray:
     """Points as (K, 2, N): one column per point, as in the NumPy notebook, one slab per model."""
-    import torch
-
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 2:
         X = np.broadcast_to(X, (k, *X.shape))
     if X.ndim != 3 or X.shape[0] != k or X.shape[2] != 2:
         raise SpecError("X", f"points must be (N, 2) or ({k}, N, 2); got shape {X.shape}")
-    return torch.tensor(np.ascontiguousarray(X.transpose(0, 2, 1)), dtype=like.dtype, device=like.device)
+    return X.transpose(0, 2, 1)
 
 
-def _per_model(values, k: int, n: int, name: str, like):
-    import torch
-
+def _per_model(values, k: int, n: int, name: str) -> np.ndarray:
+    """Labels or a mask as (K, 1, N): one row per model, lined up with the points' columns."""
     values = np.asarray(values, dtype=np.float64)
     if values.ndim == 1:
         values = np.broadcast_to(values, (k, values.shape[0]))
     if values.shape != (k, n):
         raise SpecError(name, f"must be ({n},) or ({k}, {n}); got shape {values.shape}")
-    return torch.tensor(values[:, None, :], dtype=like.dtype, device=like.device)
-
-
-def _activate(name: str, Z):
-    import torch
-
-    if name == "relu":
-        return torch.relu(Z)
-    if name == "leaky_relu":
-        return torch.nn.functional.leaky_relu(Z, LEAKY_SLOPE)
-    if name == "tanh":
-        return torch.tanh(Z)
-    if name == "sigmoid":
-        return torch.sigmoid(Z)
-    return Z
-
-
-def _activate_(name: str, Z):
-    """The activation, in place: Z becomes A."""
-    import torch
-
-    if name == "relu":
-        return Z.clamp_min_(0)
-    if name == "leaky_relu":
-        return torch.nn.functional.leaky_relu_(Z, LEAKY_SLOPE)
-    if name == "tanh":
-        return Z.tanh_()
-    if name == "sigmoid":
-        return Z.sigmoid_()
-    return Z
-
-
-def _slope(name: str, A):
-    """g′ for the backward pass, from the layer's output A = g(Z) (leaky relu: A > 0 exactly when Z > 0)."""
-    if name == "leaky_relu":
-        return (A > 0).to(A.dtype) * (1 - LEAKY_SLOPE) + LEAKY_SLOPE
-    if name == "tanh":
-        return 1 - A * A
-    return A * (1 - A)  # sigmoid
-
-
-def _gradients(exp: Experiment, Ws, bs, X, Y, scale):
-    """One batched forward and backward pass: the chain rule of engine/nets/numpy_net.py with a model axis.
-
-    Every slope is written in terms of the layer's output A (relu′ is A > 0, tanh′ is 1 − A², …), so the
-    activations overwrite Z in place and no Z is kept: fewer big tensors made and walked per step.
-    """
-    import torch
-
-    with torch.no_grad():
-        outputs, A = [X], X
-        last = len(Ws) - 1
-        for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-            A = torch.baddbmm(b, W, A)
-            if i < last:
-                A = _activate_(exp.activations[i], A)
-                outputs.append(A)
-        P = torch.sigmoid(A)
-        dZ = P.sub_(Y).mul_(scale) if exp.loss == "bce" else (P - Y).mul_(P).mul_(1 - P).mul_(scale)
-        dW, db = [None] * len(Ws), [None] * len(bs)
-        for i in range(last, -1, -1):
-            dW[i] = torch.bmm(dZ, outputs[i].transpose(1, 2))
-            db[i] = dZ.sum(dim=2, keepdim=True)
-            if exp.reg == "l2":
-                dW[i] += exp.reg_rate * Ws[i]
-            elif exp.reg == "l1":
-                dW[i] += exp.reg_rate * torch.sign(Ws[i])
-            if i > 0:
-                dZ = torch.bmm(Ws[i].transpose(1, 2), dZ)
-                below, name = outputs[i], exp.activations[i - 1]
-                if name == "relu":
-                    # relu's slope is 0 or 1: one fused kernel instead of building a 0/1 tensor and multiplying
-                    dZ = torch.ops.aten.threshold_backward(dZ, below, 0)
-                elif name != "linear":
-                    dZ *= _slope(name, below)
-        return dW + db
-
-
-def _optimizer(exp: Experiment, params):
-    """torch.optim's own optimizers with TorchNet's settings: stacked and single models step alike."""
-    import torch
-
-    if exp.optimizer == "adam":
-        return torch.optim.Adam(params, lr=exp.lr, betas=ADAM_BETAS, eps=EPS, foreach=True)
-    if exp.optimizer == "rmsprop":
-        return torch.optim.RMSprop(params, lr=exp.lr, alpha=RMSPROP_ALPHA, eps=EPS, foreach=True)
-    if exp.optimizer == "momentum":
-        return torch.optim.SGD(params, lr=exp.lr, momentum=MOMENTUM, foreach=True)
-    return torch.optim.SGD(params, lr=exp.lr, foreach=True)
-
-
-class _EarlyStopping:
-    """Keeps each model's weights from the check where its validation accuracy was best so far."""
-
-    def __init__(self, validation, Ws, bs):
-        self.X, yv, mv = validation
-        self.y = yv[:, 0, :] > 0.5
-        self.m = mv[:, 0, :]
-        self.count = self.m.sum(dim=1).clamp(min=1)
-        self.Ws, self.bs = Ws, bs
-        self.best_W = [W.detach().clone() for W in Ws]
-        self.best_b = [b.detach().clone() for b in bs]
-        self.best_accuracy = np.full(len(Ws[0]), -1.0)
-        self.best_epoch = np.zeros(len(Ws[0]), dtype=int)
-
-    def check(self, exp: Experiment, epoch: int) -> None:
-        import torch
-
-        with torch.no_grad():
-            A = self.X
-            for i, (W, b) in enumerate(zip(self.Ws, self.bs, strict=True)):
-                A = torch.baddbmm(b, W, A)
-                if i < len(exp.layers):
-                    A = _activate(exp.activations[i], A)
-            right = ((A[:, 0, :] > 0) == self.y).to(self.m.dtype) * self.m
-            accuracy = (right.sum(dim=1) / self.count).double().cpu().numpy()
-            better = accuracy > self.best_accuracy  # ties keep the earlier, simpler model
-            if not better.any():
-                return
-            self.best_accuracy[better] = accuracy[better]
-            self.best_epoch[better] = epoch
-            pick = torch.as_tensor(better, device=self.Ws[0].device)[:, None, None]
-            for best, now in zip(self.best_W + self.best_b, self.Ws + self.bs, strict=True):
-                best.copy_(torch.where(pick, now, best))
+    return values[:, None, :]

@@ -1,11 +1,19 @@
-"""Stacked training must give each model what it would get alone: same weights early, same accuracy late."""
+"""Stacked training must give each model what it would get alone: same weights early, same accuracy late.
+
+Every test runs on both paths (stacked_numpy.py and stacked_torch.py); the torch one is skipped where PyTorch
+is not installed. tests/engine/test_stacked_paths.py holds the two paths to each other.
+"""
+
+from functools import partial
 
 import numpy as np
 import pytest
 
 from ml101.engine.attacks.lab import recipe, workshop_split
 from ml101.engine.errors import SpecError
-from ml101.engine.nets.stacked import Cancelled, train_stacked
+from ml101.engine.nets import has_torch
+from ml101.engine.nets.stacked import Cancelled
+from ml101.engine.nets.stacked import train_stacked as train_on_path
 from ml101.engine.trainer import Trainer
 
 
@@ -14,6 +22,9 @@ def data():
     return workshop_split()
 
 
+@pytest.fixture(params=["numpy", pytest.param("torch", marks=pytest.mark.skipif(not has_torch(), reason="no torch"))])
+def train_stacked(request):
+    return partial(train_on_path, path=request.param)
 
 
 @pytest.mark.parametrize(
@@ -26,7 +37,7 @@ def data():
         dict(optimizer="adam", lr=0.01, layers="8", reg="l1", reg_rate=0.001),
     ],
 )
-def test_each_stacked_model_follows_its_single_twin_step_for_step(data, changes):
+def test_each_stacked_model_follows_its_single_twin_step_for_step(data, changes, train_stacked):
     exp = recipe().with_changes(epochs=15, dtype="float64", **changes)
     stack = train_stacked(exp, data.X_train, data.y_train, seeds=[3, 4])
     for k, seed in enumerate((3, 4)):
@@ -35,7 +46,7 @@ def test_each_stacked_model_follows_its_single_twin_step_for_step(data, changes)
         np.testing.assert_allclose(stack.net(k).predict(data.X_test), twin.predict(data.X_test), atol=1e-9)
 
 
-def test_stacked_models_reach_the_accuracy_of_single_models(data):
+def test_stacked_models_reach_the_accuracy_of_single_models(data, train_stacked):
     exp = recipe()  # the lab's fast recipe: Adam, 300 epochs, float32
     seeds = [0, 1, 2, 3]
     stacked = train_stacked(exp, data.X_train, data.y_train, seeds).accuracy(data.X_test, data.y_test)
@@ -46,7 +57,7 @@ def test_stacked_models_reach_the_accuracy_of_single_models(data):
         assert stacked[k] == pytest.approx(single.metrics().test_accuracy, abs=0.03)
 
 
-def test_each_model_learns_its_own_labels_and_points(data):
+def test_each_model_learns_its_own_labels_and_points(data, train_stacked):
     exp = recipe().with_changes(epochs=200)
     n = len(data.y_train)
     half = np.zeros((3, n))
@@ -60,7 +71,7 @@ def test_each_model_learns_its_own_labels_and_points(data):
     assert on_half == pytest.approx(alone.accuracy(data.X_test, data.y_test)[0], abs=1e-9)
 
 
-def test_early_stopping_keeps_the_best_epoch_for_the_validation_set(data):
+def test_early_stopping_keeps_the_best_epoch_for_the_validation_set(data, train_stacked):
     exp = recipe().with_changes(epochs=200)
     X, y = data.X_train, data.y_train
     validation_against = np.stack([y, 1 - y])  # model 1's validation labels are all wrong: its best is early
@@ -71,7 +82,7 @@ def test_early_stopping_keeps_the_best_epoch_for_the_validation_set(data):
     assert plain >= 0.95 and early < plain
 
 
-def test_progress_is_reported_and_cancel_stops_training(data):
+def test_progress_is_reported_and_cancel_stops_training(data, train_stacked):
     exp = recipe().with_changes(epochs=100)
     seen = []
     train_stacked(exp, data.X_train, data.y_train, seeds=[0], on_progress=lambda d, t: seen.append((d, t)))
@@ -80,7 +91,7 @@ def test_progress_is_reported_and_cancel_stops_training(data):
         train_stacked(exp, data.X_train, data.y_train, seeds=[0], should_cancel=lambda: True)
 
 
-def test_bad_shapes_and_settings_name_what_is_wrong(data):
+def test_bad_shapes_and_settings_name_what_is_wrong(data, train_stacked):
     exp = recipe().with_changes(epochs=1)
     with pytest.raises(SpecError, match="y"):
         train_stacked(exp, data.X_train, data.y_train[:-1], seeds=[0])
@@ -107,7 +118,7 @@ def test_bad_shapes_and_settings_name_what_is_wrong(data):
         ("float32", 1e-3),
     ],
 )
-def test_a_stack_cut_into_parts_trains_the_same_models(data, dtype, atol):
+def test_a_stack_cut_into_parts_trains_the_same_models(data, train_stacked, dtype, atol):
     exp = recipe().with_changes(epochs=30, dtype=dtype)
     labels = np.stack([data.y_train, 1 - data.y_train, data.y_train, data.y_train, 1 - data.y_train])
     whole = train_stacked(exp, data.X_train, labels, seeds=[0, 1, 2, 3, 4], threads=1)
