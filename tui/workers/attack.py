@@ -22,7 +22,7 @@ from ml101.engine.attacks.lab import recipe, workshop_split
 from ml101.engine.attacks.registry import POISON
 from ml101.engine.data import MOONS_WINDOW, Split
 from ml101.engine.errors import SpecError
-from ml101.engine.nets.stacked import Cancelled
+from ml101.engine.nets.stacked import Cancelled, uses_torch
 from ml101.engine.spec import Experiment
 from ml101.tui.models import AttackSettings
 
@@ -102,7 +102,8 @@ def _import_torch() -> None:
 
 def run_job(job: Job, on_progress=None, should_cancel=None) -> RunResult | CurveResult:
     """Train what the job needs; raises Cancelled when `should_cancel()` turns true, SpecError for bad settings."""
-    wait_for_torch(should_cancel)
+    if uses_torch(job.exp):  # the NumPy path (always, without PyTorch) neither imports torch nor waits
+        wait_for_torch(should_cancel)
     s = job.settings
     options = dict(seeds=job.seeds, exp=job.exp, on_progress=on_progress, should_cancel=should_cancel)
     if s.attack == "poison":
