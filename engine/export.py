@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ml101.engine.history import COLUMNS
+from ml101.engine.nets import require_torch
 from ml101.engine.store import atomic_write, check_saveable, npz_bytes
 
 
@@ -40,6 +41,7 @@ def state_dict(trainer):
     """An OrderedDict of float32 tensors named like `build_sequential(exp)`'s modules."""
     from collections import OrderedDict
 
+    require_torch("export", "a PyTorch state_dict")
     import torch
 
     result = OrderedDict()
@@ -51,6 +53,7 @@ def state_dict(trainer):
 
 
 def export_torch(path, trainer) -> None:
+    require_torch("export", "a PyTorch state_dict")  # before anything is written
     import torch
 
     check_saveable(trainer, "weights")
@@ -63,6 +66,7 @@ def load_torch_state(path):
     """Read a state_dict file safely: tensors only, nothing that runs code."""
     import pickle
 
+    require_torch("weights", "reading a PyTorch state_dict")
     import torch
 
     from ml101.engine.errors import SpecError
