@@ -17,6 +17,9 @@ from ml101.engine.errors import SpecError
 def gpu_figures(quick: bool = False, progress: Callable[[str], None] | None = None, gpu: str = "cuda",
                 models: int = 1001) -> dict:
     """`gpu` and `models` exist for a dry run of this code on a machine without a GPU (gpu="cpu")."""
+    from ml101.engine.nets import require_torch
+
+    require_torch("--gpu", "the GPU part")
     import torch
 
     from ml101.tui.bench import sweep as bench_sweep
@@ -59,5 +62,5 @@ def _stack_seconds(models: int, epochs: int, device: str) -> float:
         torch.cuda.synchronize()
     start = time.perf_counter()
     stack = train_stacked(exp.with_changes(epochs=epochs), s.X_train, s.y_train, list(range(models)))
-    stack.weights[0].sum().item()  # waits for the GPU
+    float(stack.weights[0].sum())  # waits for the GPU
     return time.perf_counter() - start

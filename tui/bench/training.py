@@ -119,13 +119,17 @@ def notebook_loop_steps_per_second(epochs: int) -> float:
 
 
 def steps_per_second(epochs: dict[str, int], rounds: int, progress: Progress | None = None) -> dict[str, float]:
-    """Best-of-`rounds` steps/s of each loop, rounds interleaved. `epochs` maps loop name → epochs per round."""
-    loops = {
-        "numpy": lambda n: backend_steps_per_second("numpy", n),
-        "torch": lambda n: backend_steps_per_second("torch", n),
-        "torch_reference": torch_reference_steps_per_second,
-        "notebook_loop": notebook_loop_steps_per_second,
-    }
+    """Best-of-`rounds` steps/s of each loop, rounds interleaved. `epochs` maps loop name → epochs per round.
+    Without PyTorch only the NumPy backend runs (the other three loops are PyTorch)."""
+    from ml101.engine.nets import has_torch
+
+    loops = {"numpy": lambda n: backend_steps_per_second("numpy", n)}
+    if has_torch():
+        loops.update({
+            "torch": lambda n: backend_steps_per_second("torch", n),
+            "torch_reference": torch_reference_steps_per_second,
+            "notebook_loop": notebook_loop_steps_per_second,
+        })
     best = dict.fromkeys(loops, 0.0)
     for r in range(rounds):
         for name, loop in loops.items():

@@ -27,6 +27,9 @@ TARGETS = {
     "terminal_bytes_per_second": ("<=", 20 * 1024, "terminal output while training at 80×24"),
 }
 
+# How a figure that needs PyTorch is named on stderr when torch is not installed: a skip, not a failure.
+SKIPPED = "skipped, needs PyTorch"
+
 # --only's names for the parts, in the order they run
 SECTIONS = {
     "training": "training speed",
@@ -78,7 +81,7 @@ def run(args) -> int:
         print(json.dumps({k: round(v, 4) for k, v in figures.items()}))
     else:
         print_table(figures)
-    return 1 if any(not p.startswith("not built yet") for p in problems.values()) else 0
+    return 1 if any(not p.startswith(("not built yet", SKIPPED)) for p in problems.values()) else 0
 
 
 def parts(text: str) -> tuple[str, ...]:
@@ -102,6 +105,12 @@ def measure(plan: dict, quick: bool, only: tuple[str, ...] | None = None) -> tup
         "app": lambda: app_training(plan),
     }
     sections = [(SECTIONS[part], run[part]) for part in SECTIONS if only is None or part in only]
+    from ml101.engine.nets import TORCH_INSTALL, has_torch
+
+    if not has_torch():  # these figures are PyTorch's own; the NumPy ones beside them still come
+        needs = {"training": "torch, torch_reference and notebook_loop steps/s", "start": "rss_torch_mb"}
+        problems.update({f"{SECTIONS[part]}: {what}": f"{SKIPPED} ({TORCH_INSTALL})"
+                         for part, what in needs.items() if only is None or part in only})
     for number, (name, section) in enumerate(sections, 1):
         say(f"[{number}/{len(sections)}] {name}")
         try:
@@ -125,6 +134,8 @@ def training_speed(plan: dict) -> dict:
     from ml101.tui.bench.training import steps_per_second
 
     best = steps_per_second(plan["epochs"], plan["rounds"], progress=say)
+    if "torch" not in best:
+        return {"numpy_steps_per_second": best["numpy"], "fastest_steps_per_second": best["numpy"]}
     fastest = max(best["numpy"], best["torch"])
     ref, notebook = best["torch_reference"], best["notebook_loop"]
     return {
@@ -169,9 +180,13 @@ def app_start(plan: dict) -> dict:
     for i in range(plan["first_frames"]):
         say(f"app: start to first frame ({i + 1} of {plan['first_frames']})")
         starts.append(first_frame()["first_frame_seconds"])
-    say("app: peak memory once torch is loaded (the notebook-torch preset)")
-    rss_torch = memory_with_torch(["--preset", "notebook-torch"])
-    return {"app_first_frame_seconds": statistics.median(starts), "rss_torch_mb": rss_torch}
+    figures = {"app_first_frame_seconds": statistics.median(starts)}
+    from ml101.engine.nets import has_torch
+
+    if has_torch():
+        say("app: peak memory once torch is loaded (the notebook-torch preset)")
+        figures["rss_torch_mb"] = memory_with_torch(["--preset", "notebook-torch"])
+    return figures
 
 
 def app_training(plan: dict) -> dict:

@@ -37,10 +37,9 @@ def check_outputs(args) -> dict[str, Path]:
             raise SpecError(f"{owner[real]}, {flag}", f"both name {printable(path)}; give each its own file")
         owner[real], outputs[name] = flag, real
     if "export_torch" in outputs:
-        import importlib.util
+        from ml101.engine.nets import require_torch
 
-        if importlib.util.find_spec("torch") is None:
-            raise SpecError("--export-torch", "needs PyTorch, which is not installed (pip install torch)")
+        require_torch("--export-torch", "a PyTorch state_dict")  # before training, not after
     return outputs
 
 
