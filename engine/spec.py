@@ -235,6 +235,10 @@ def validate(exp: Experiment) -> None:
             f"leaves {n_train} of {exp.samples} points for training; at least {MIN_TRAIN_POINTS} are needed "
             "(a smaller test fraction or more samples)",
         )
+    if exp.backend == "torch":
+        from ml101.engine.nets import require_torch  # here, not at the top: engine.nets imports this module
+
+        require_torch("backend")  # PyTorch is an extra: one line saying how to add it (find_spec, no import)
     if exp.device == "cuda" and exp.backend != "torch":
         raise SpecError("device", "cuda needs backend torch (the NumPy backend runs on the CPU); use auto or cpu")
     if exp.batch_size > n_train and not exp.is_csv:
