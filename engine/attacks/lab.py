@@ -14,8 +14,9 @@ import numpy as np
 
 from ml101.engine.data import Split, generate, split
 from ml101.engine.errors import SpecError
+from ml101.engine.nets import has_torch
 from ml101.engine.nets.stacked import CancelCheck, Progress, Stack, train_stacked
-from ml101.engine.spec import Experiment, preset
+from ml101.engine.spec import PRESETS, Experiment, preset
 
 RECIPES = {"fast": "quick", "notebook": "notebook-torch"}  # attack recipe → the training preset it uses
 DEFAULT_SEEDS = {"fast": 3, "notebook": 1}
@@ -26,7 +27,13 @@ def recipe(name: str = "fast", **changes) -> Experiment:
     """The training settings of an attack recipe, with validated changes (e.g. epochs, layers, device)."""
     if name not in RECIPES:
         raise SpecError("preset", f"must be one of {', '.join(RECIPES)}; got {name!r}")
-    exp = preset(RECIPES[name])
+    settings = PRESETS[RECIPES[name]].settings
+    if settings.get("backend") == "torch" and not has_torch():
+        # the lab's models train stacked (engine/nets/stacked.py picks NumPy or PyTorch by itself); `backend`
+        # only names a single net's, so the notebook recipe runs on a small install too
+        exp = Experiment().with_changes(preset=RECIPES[name], **dict(settings, backend="numpy"))
+    else:
+        exp = preset(RECIPES[name])
     return exp.with_changes(**changes) if changes else exp
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from typing import Any, Protocol
@@ -31,6 +32,12 @@ def has_torch() -> bool:
     find_spec says None for it too."""
     if "torch" in sys.modules:
         return sys.modules["torch"] is not None
+    return _torch_installed()
+
+
+@functools.cache
+def _torch_installed() -> bool:
+    """Looked up once per process: every validation of a torch experiment asks."""
     try:
         return importlib.util.find_spec("torch") is not None
     except (ImportError, ValueError):  # a broken or half-removed install reads as not installed

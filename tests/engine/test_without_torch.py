@@ -8,12 +8,15 @@ while this venv keeps torch for the other tests.
 import json
 import subprocess
 import sys
+import tempfile
 
 HIDE_TORCH = 'import sys; sys.modules["torch"] = None\n'
 
 
 def run_without_torch(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", HIDE_TORCH + code], capture_output=True, text=True, timeout=300)
+    with tempfile.TemporaryDirectory() as folder:  # a file written by mistake lands there, not in the project
+        return subprocess.run([sys.executable, "-c", HIDE_TORCH + code], capture_output=True, text=True,
+                              timeout=300, cwd=folder)
 
 
 def last_json(done: subprocess.CompletedProcess) -> dict:
@@ -63,18 +66,21 @@ def test_torch_backend_export_and_cuda_say_how_to_add_pytorch():
         "from ml101.engine.nets.stacked import pick_device\n"
         "from ml101.engine.spec import preset\n"
         "from ml101.engine.trainer import Trainer\n"
-        "lines = []\n"
-        "for attempt in (lambda: Trainer(preset('notebook-torch')), lambda: pick_device('cuda'),\n"
-        "                lambda: export_torch('never-written.pt', Trainer(preset('quick')))):\n"
+        "lines, trainer = [], Trainer(preset('quick'))\n"
+        "for attempt in (lambda: Trainer(preset('notebook-torch')), lambda: trainer.change(backend='torch'),\n"
+        "                lambda: pick_device('cuda'), lambda: export_torch('never-written.pt', trainer)):\n"
         "    try:\n        attempt()\n    except SpecError as error:\n        lines.append(str(error))\n"
-        "print(json.dumps(lines))\n"
+        "print(json.dumps([lines, trainer.exp.backend, type(trainer.net).__name__]))\n"
     )
     install = 'which is not installed: pip install "ml101[torch]"'
-    assert last_json(done) == [
+    lines, backend, net = last_json(done)
+    assert lines == [
         f"backend: torch needs PyTorch, {install}",
+        f"backend: torch needs PyTorch, {install}",  # the settings field: refused before anything changes
         f"device: cuda needs PyTorch, {install}",
         f"export: a PyTorch state_dict needs PyTorch, {install}",
     ]
+    assert (backend, net) == ("numpy", "FastNumpyNet")  # the refused change left the trainer as it was
 
 
 def test_the_numpy_path_never_imports_torch_when_it_is_installed():
