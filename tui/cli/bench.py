@@ -42,9 +42,9 @@ SECTIONS = {
 # (epochs per round for numpy, torch, torch_reference, notebook_loop), rounds, app seconds, key presses
 PLANS = {
     "quick": dict(epochs=dict(numpy=1500, torch=400, torch_reference=400, notebook_loop=300), rounds=2,
-                  to_97_repeats=3, first_frames=1, app_seconds=3.0, presses=6),
+                  to_97_repeats=3, first_frames=1, app_seconds=3.0, presses=6, sweep_rounds=1),
     "full": dict(epochs=dict(numpy=3000, torch=1500, torch_reference=1500, notebook_loop=1000), rounds=3,
-                 to_97_repeats=5, first_frames=3, app_seconds=10.0, presses=20),
+                 to_97_repeats=5, first_frames=3, app_seconds=10.0, presses=20, sweep_rounds=3),
 }
 
 
@@ -100,7 +100,7 @@ def measure(plan: dict, quick: bool, only: tuple[str, ...] | None = None) -> tup
     run = {
         "training": lambda: training_speed(plan),
         "preset": lambda: time_to_97(plan),
-        "sweep": sweep,
+        "sweep": lambda: sweep(plan),
         "start": lambda: app_start(plan),
         "app": lambda: app_training(plan),
     }
@@ -166,11 +166,11 @@ def time_to_97(plan: dict) -> dict:
     }
 
 
-def sweep() -> dict:
+def sweep(plan: dict) -> dict:
     from ml101.tui.bench import sweep as bench_sweep
 
-    say("sweep: 33 models stacked, then the same one by one")
-    return bench_sweep.sweep_figures()
+    say("sweep: 33 models stacked (each stacked path where PyTorch is installed), then the same one by one")
+    return bench_sweep.sweep_figures(plan["sweep_rounds"])
 
 
 def app_start(plan: dict) -> dict:
