@@ -176,15 +176,16 @@ def train_stacked(
         raise SpecError("seeds", "need at least one model to train")
     if exp.batch_size:
         raise SpecError("batch_size", "stacked training is full batch only; use 0")
-    device = pick_device(exp.device)
     if path is None:
         path = path_name(exp)
     elif path not in ("numpy", "torch"):
         raise SpecError("path", f"must be numpy or torch; got {path!r}")
     elif path == "torch":
         require_torch("path")
-    elif device == "cuda":
+    elif exp.device == "cuda":
         raise SpecError("path", "a stack on a CUDA GPU trains in PyTorch; use path torch or device cpu")
+    # NumPy runs on the CPU, also when asked for by name where `auto` would have found a GPU
+    device = pick_device(exp.device) if path == "torch" else "cpu"
     Ws, bs = _initial_stack(exp, seeds)
     points = _as_points(X, k)
     n = points.shape[2]
