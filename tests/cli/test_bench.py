@@ -10,6 +10,8 @@ import pytest
 
 from ml101.tui.bench.terminal import EPOCH, ESCAPES, percentile
 
+pytestmark = pytest.mark.slow  # a quick `ml101 bench` takes half a minute: the fast lane leaves it to CI and full runs
+
 ML101 = [sys.executable, "-c", "import sys; from ml101.tui.cli import main; sys.exit(main())"]
 
 FIGURES = [

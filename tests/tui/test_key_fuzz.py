@@ -31,6 +31,8 @@ from ml101.tui.widgets.file_dialogs import PathDialog
 from ml101.tui.widgets.presets_menu import PresetsMenu
 from ml101.tui.widgets.settings import SettingsPanel
 
+pytestmark = pytest.mark.slow  # the fuzzer is a net for the whole app, not for each edit: CI and a full run take it
+
 QUIT_KEYS = {"q", "ctrl+c", "ctrl+q"}
 TEXTUAL_KEYS = [  # what Textual's own widgets (Input, Select, OptionList, Tabs, scroll areas, the palette) use
     "enter", "escape", "tab", "shift+tab", "pageup", "pagedown", "home", "end", "up", "down", "left", "right",
