@@ -1,8 +1,11 @@
 """Fixtures for the app's tests (helpers are in tui_helpers.py)."""
 
 import pytest
+from pilot_idle import install
 
 from ml101.tui import i18n
+
+install()  # Pilot waits for the app's thread to be idle, not for the training worker to stop (see pilot_idle.py)
 
 
 @pytest.fixture(autouse=True)
