@@ -49,6 +49,7 @@ def require_torch(field: str, what: str = "torch") -> None:
     if not has_torch():
         raise SpecError(field, f"{what} needs PyTorch, which is not installed: {TORCH_INSTALL}")
 
+
 Params = list[tuple[np.ndarray, np.ndarray]]  # (W (out, in), b (out,)) per layer, float64
 
 
