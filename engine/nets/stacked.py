@@ -33,12 +33,12 @@ from ml101.engine.spec import Experiment
 Progress = Callable[[int, int], None]  # (epochs done, epochs in this run)
 CancelCheck = Callable[[], bool]
 
-# Which path trains a stack on the CPU when PyTorch is installed. `ml101 bench --only sweep` (33 models ×
-# 300 epochs, the lab's fast recipe, two threads, best of 3) on a 2-core VM: torch 1.57 s, NumPy 2.80 s
-# (OpenBLAS does each model's small product on its own; torch's batched kernels do better). Importing torch
-# costs about 2 s once per process, so a single CLI sweep ends even (3.6 s against 3.4 s), and every run
-# after the first in the app is faster on torch.
-CPU_PATH = "torch"
+# Which path trains a stack on the CPU when PyTorch is installed: NumPy, as where it is not. Measured
+# (`ml101 bench --only sweep`, 33 models × 300 epochs, two threads, best of 3, a 2-core VM): torch 1.57 s,
+# NumPy 2.80 s once torch is loaded; but importing torch costs about 2 s and 200 MB per process, so a single
+# CLI sweep is faster on NumPy (3.4 s against 3.6 s), a camp server with 30 participants keeps 6 GB free, and
+# the lab's numbers are the same on a small install and a full one. CUDA stays torch's (pick_device).
+CPU_PATH = "numpy"
 
 
 class Cancelled(Exception):

@@ -80,3 +80,19 @@ def test_without_a_gpu_the_cpu_path_is_chosen_and_named(data):
 def test_a_path_that_does_not_exist_is_refused(data):
     with pytest.raises(SpecError, match="path"):
         train_stacked(recipe().with_changes(epochs=1), data.X_train, data.y_train, [0], path="jax")
+
+
+def test_the_attack_lab_on_the_cpu_does_not_load_torch_even_where_it_is_installed():
+    """NumPy is the CPU path everywhere: a poisoning run costs no torch import (2 s, 200 MB on a shared server)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom ml101.engine.attacks.lab import recipe\nfrom ml101.engine.attacks.poison_lab import poison_run\n"
+        "poison_run('last', 0.5, seeds=1, exp=recipe(epochs=5))\n"
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "ML101_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
