@@ -88,7 +88,8 @@ def test_the_attack_lab_on_the_cpu_does_not_load_torch_even_where_it_is_installe
     import sys
 
     code = (
-        "import sys\nfrom ml101.engine.attacks.lab import recipe\nfrom ml101.engine.attacks.poison_lab import poison_run\n"
+        "import sys\nfrom ml101.engine.attacks.lab import recipe\n"
+        "from ml101.engine.attacks.poison_lab import poison_run\n"
         "poison_run('last', 0.5, seeds=1, exp=recipe(epochs=5))\n"
         "print('torch' in sys.modules)\n"
     )
