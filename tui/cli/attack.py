@@ -182,12 +182,9 @@ def _training(args):
 
 def _check_cuda() -> None:
     """Before any data is made: a GPU that is not there is one line, not a traceback after the set-up."""
-    try:
-        from ml101.engine.nets.stacked import pick_device
+    from ml101.engine.nets.stacked import pick_device
 
-        pick_device("cuda")  # a SpecError naming --device when torch sees no CUDA GPU
-    except ImportError:
-        raise SpecError("device", "cuda needs PyTorch with CUDA, and PyTorch is not installed here") from None
+    pick_device("cuda")  # a SpecError naming --device: PyTorch missing (how to add it), or no CUDA GPU
 
 
 # running -------------------------------------------------------------------------------------------------

@@ -17,11 +17,10 @@ from ml101.tui.workers.messages import DataEdited, FileDone
 
 
 def file_error(error: BaseException, path: str) -> str:
-    """One line for what went wrong with a file: the file's fault, the disk's, or a missing PyTorch."""
+    """One line for what went wrong with a file: the file's fault or the disk's (a missing PyTorch is a
+    SpecError from the engine, with the line that says how to add it)."""
     if isinstance(error, SpecError):
         return explain(error)
-    if isinstance(error, ImportError):
-        return t("file.no_torch")
     if isinstance(error, OSError):
         return t("file.os_error", name=shown(path), reason=printable(error.strerror or str(error), 120))
     return f"{shown(path)}: {printable(str(error), 200)}"
