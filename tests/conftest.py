@@ -2,6 +2,10 @@ import os
 
 # Tests see the same one-thread default the app uses, whatever the CI machine says.
 os.environ.setdefault("ML101_THREADS", "1")
+# No animations (Textual reads this once, at import): a test waits for every animation to end after each key,
+# and a tab's sliding underline drew frames for a third of a second; what the screen ends up showing is the
+# same.
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 # Before any test module imports NumPy: the ml101 package root sets one BLAS thread. With BLAS's default
 # threads, the app's training thread and BLAS's spinning helpers fight over two cores and the UI tests run

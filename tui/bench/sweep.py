@@ -72,10 +72,11 @@ def sequential_seconds(strategy: str = "random") -> tuple[float, np.ndarray]:
     return time.perf_counter() - start, np.array(means)
 
 
-def sweep_figures(rounds: int = 1) -> dict:
-    """Seconds for the 33-model sweep stacked (CPU) and sequential; with PyTorch, each stacked path too
-    (best of `rounds`, rounds alternating between the paths so that load from elsewhere hits both)."""
-    paths = ("numpy", "torch") if has_torch() else ("numpy",)
+def sweep_figures(rounds: int = 1, both_paths: bool = True) -> dict:
+    """Seconds for the 33-model sweep stacked (CPU) and sequential; with PyTorch and `both_paths`, each stacked
+    path too (best of `rounds`, rounds alternating between the paths so that load from elsewhere hits both)."""
+    chosen = stacked.path_name(lab.recipe(device="cpu"))
+    paths = tuple(dict.fromkeys((chosen, "numpy", "torch"))) if both_paths and has_torch() else (chosen,)
     for path in paths:
         warm_up(path=path)
     best = dict.fromkeys(paths, float("inf"))
@@ -84,7 +85,6 @@ def sweep_figures(rounds: int = 1) -> dict:
         for path in paths:
             seconds, accuracy[path] = stacked_seconds(path=path)
             best[path] = min(best[path], seconds)
-    chosen = stacked.path_name(lab.recipe(device="cpu"))
     stacked_time, stacked_accuracy = best[chosen], accuracy[chosen]
     sequential, sequential_accuracy = sequential_seconds()
     figures = {

@@ -39,12 +39,15 @@ SECTIONS = {
     "app": "app while training",
 }
 
-# (epochs per round for numpy, torch, torch_reference, notebook_loop), rounds, app seconds, key presses
+# (epochs per round for numpy, torch, torch_reference, notebook_loop), rounds, app seconds, key presses; the
+# quick plan times the attack sweep on the path the lab takes only (the other's import and warm-up are 5 s)
 PLANS = {
-    "quick": dict(epochs=dict(numpy=1500, torch=400, torch_reference=400, notebook_loop=300), rounds=2,
-                  to_97_repeats=3, first_frames=1, app_seconds=3.0, presses=6, sweep_rounds=1),
+    "quick": dict(epochs=dict(numpy=1500, torch=400, torch_reference=400, notebook_loop=300), rounds=1,
+                  to_97_repeats=3, first_frames=1, app_seconds=2.0, presses=6, sweep_rounds=1,
+                  sweep_both_paths=False),
     "full": dict(epochs=dict(numpy=3000, torch=1500, torch_reference=1500, notebook_loop=1000), rounds=3,
-                 to_97_repeats=5, first_frames=3, app_seconds=10.0, presses=20, sweep_rounds=3),
+                 to_97_repeats=5, first_frames=3, app_seconds=10.0, presses=20, sweep_rounds=3,
+                 sweep_both_paths=True),
 }
 
 
@@ -170,7 +173,7 @@ def sweep(plan: dict) -> dict:
     from ml101.tui.bench import sweep as bench_sweep
 
     say("sweep: 33 models stacked (each stacked path where PyTorch is installed), then the same one by one")
-    return bench_sweep.sweep_figures(plan["sweep_rounds"])
+    return bench_sweep.sweep_figures(plan["sweep_rounds"], both_paths=plan["sweep_both_paths"])
 
 
 def app_start(plan: dict) -> dict:
