@@ -1,12 +1,12 @@
 """Attack-sweep speed for `ml101 bench`: 33 poisoned models (11 fractions × 3 seeds) stacked, and one by one.
 
 Stacked is what `ml101 attack poison --sweep` runs: `poison_sweep`, every model in one batched program
-(engine/nets/stacked.py), on the path the lab takes here. Where PyTorch is installed both stacked paths are
-timed too (`sweep_stacked_numpy_seconds`, `sweep_stacked_torch_seconds`): the figure that chose
-`stacked.CPU_PATH`. Sequential is the same 33 poisonings trained one after another by the fastest
-single-model path ml101 has (the fast NumPy net, no history, nothing but training and a test evaluation),
-so the ratio says what stacking buys over simply looping. Both include making the poisoned data sets. The
-mean test accuracies per fraction of the two runs are compared as a check that both did the same work.
+(engine/nets/stacked.py), on the path the lab takes here. Where PyTorch is installed, the full plan times both stacked
+paths too (`sweep_stacked_numpy_seconds`, `sweep_stacked_torch_seconds`), one of the figures behind `stacked.CPU_PATH`
+(whose comment gives the others). Sequential is the same 33 poisonings trained one after another by the fastest
+single-model path ml101 has (the fast NumPy net, no history, nothing but training and a test evaluation), so the ratio
+says what stacking buys over simply looping. Both include making the poisoned data sets. The mean test accuracies per
+fraction of the two runs are compared as a check that both did the same work.
 """
 
 from __future__ import annotations
